@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pinhole",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pinholed", targets: ["pinholed"]),
+        .executable(name: "pinhole", targets: ["pinhole"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian, wrapped as system library targets.
+        .systemLibrary(
+            name: "CLdns",
+            pkgConfig: "ldns",
+            providers: [.apt(["libldns-dev"])]
+        ),
+
+        // DNS messages: parse, build, edit. The only user of CLdns.
+        .target(name: "DNSWire", dependencies: ["CLdns"]),
+
+        // Pure logic: stages, cache, protocols for the outside world. No I/O.
+        .target(name: "PinholeCore", dependencies: ["DNSWire"]),
+
+        // Upstream client over UDP and TCP (SwiftNIO).
+        .target(
+            name: "Forwarder",
+            dependencies: [
+                "PinholeCore", "DNSWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Config, listeners, stage assembly, lifecycle.
+        .target(
+            name: "PinholeDaemon",
+            dependencies: [
+                "PinholeCore", "DNSWire", "Forwarder",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "pinholed",
+            dependencies: [
+                "PinholeDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "pinhole",
+            dependencies: [
+                "PinholeDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Helpers shared by the test targets: fake upstreams, the daemon as a child process, dig.
+        .target(
+            name: "TestSupport",
+            dependencies: ["DNSWire"],
+            path: "Tests/TestSupport"
+        ),
+
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "PinholeCoreTests", dependencies: ["PinholeCore", "DNSWire"]),
+        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "PinholeCore", "DNSWire", "TestSupport"]),
+        .testTarget(name: "PinholeDaemonTests", dependencies: ["PinholeDaemon", "PinholeCore", "DNSWire"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Replaced by the upstream client.
+import PinholeCore

@@ -1,0 +1,5 @@
+/// How a query reached pinholed.
+public enum ClientTransport: String, Sendable, Hashable {
+    case udp
+    case tcp
+}

@@ -1,0 +1,2 @@
+import PinholeDaemon
+print("pinhole \(PinholeVersion.string)")

@@ -1,0 +1,2 @@
+import PinholeDaemon
+print("pinholed \(PinholeVersion.string)")
