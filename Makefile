@@ -1,0 +1,47 @@
+# pinhole: build, run, test, benchmark. See README.md.
+SWIFT ?= swift
+CONFIG ?=
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+FUZZ_SECONDS ?= 30
+PREFIX ?= /usr/local
+
+.PHONY: all deps build release run test unit fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Starts pinholed in the foreground on 127.0.0.153:53 with /etc/pinhole/pinhole.toml
+# or the defaults (port 53 needs root: sudo is used when you are not).
+run: release
+	$(SUDO) .build/release/pinholed $(if $(CONFIG),--config $(CONFIG))
+
+# The whole suite: unit and integration tests, then the parser fuzzer for a bounded time.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+unit: deps
+	$(SWIFT) test --skip IntegrationTests
+
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Side-by-side with dnsmasq, unbound and systemd-resolved (../shared/bench).
+BENCH ?= ../shared/bench
+bench: release
+	$(BENCH)/setup-deps.sh
+	CANDIDATE=127.0.0.53:53 CANDIDATE_NAME=pinholed \
+	CANDIDATE_CMD='$(CURDIR)/.build/release/pinholed --config /dev/null --listen $$CANDIDATE_ADDR:$$CANDIDATE_PORT --upstream $$UPSTREAM_ADDR:$$UPSTREAM_PORT --log-level warning' \
+	$(BENCH)/run-peers.sh
+
+clean:
+	$(SWIFT) package clean

@@ -1,0 +1,101 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import PinholeCore
+
+/// The bound UDP and TCP sockets pinholed answers on.
+final class DNSListeners: Sendable {
+    let channels: [any Channel]
+
+    private init(channels: [any Channel]) {
+        self.channels = channels
+    }
+
+    /// Binds every configured address on UDP and TCP; on any failure closes
+    /// what was bound and throws a `StartupError` naming the address and,
+    /// when the port is taken, the process holding it.
+    static func bind(
+        settings: ListenerSettings, pipeline: any QueryHandler, group: any EventLoopGroup, logger: Logger
+    ) async throws -> DNSListeners {
+        var bound: [any Channel] = []
+        let limiter = ConnectionLimiter(limit: settings.maxTCPConnections)
+        do {
+            for (host, port) in settings.addresses {
+                bound.append(
+                    try await bindUDP(host: host, port: port, settings: settings, pipeline: pipeline, group: group, logger: logger))
+                bound.append(
+                    try await bindTCP(
+                        host: host, port: port, settings: settings, limiter: limiter, pipeline: pipeline, group: group,
+                        logger: logger))
+            }
+        } catch {
+            for channel in bound { try? await channel.close() }
+            throw error
+        }
+        return DNSListeners(channels: bound)
+    }
+
+    /// Closes every listening socket.
+    func close() async {
+        for channel in channels { try? await channel.close() }
+    }
+
+    private static func bindUDP(
+        host: String, port: Int, settings: ListenerSettings, pipeline: any QueryHandler, group: any EventLoopGroup,
+        logger: Logger
+    ) async throws -> any Channel {
+        let bootstrap = DatagramBootstrap(group: group)
+            // recvmmsg: up to 64 datagrams per syscall under load.
+            .channelOption(.datagramVectorReadMessageCount, value: 64)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 * 4096))
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        UDPQueryHandler(
+                            pipeline: pipeline, maxOutstandingPerClient: settings.maxOutstandingPerClient,
+                            logger: logger))
+                }
+            }
+        do {
+            return try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            throw StartupError.bind(host: host, port: port, transport: .udp, error: error, configHint: settings.configHint)
+        }
+    }
+
+    private static func bindTCP(
+        host: String, port: Int, settings: ListenerSettings, limiter: ConnectionLimiter, pipeline: any QueryHandler,
+        group: any EventLoopGroup, logger: Logger
+    ) async throws -> any Channel {
+        let idle = TimeAmount.milliseconds(settings.tcpIdleTimeoutMilliseconds)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                guard limiter.acquire() else {
+                    logger.warning(
+                        "TCP connection refused: limit reached",
+                        metadata: ["limit": "\(limiter.limit)", "client": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in limiter.release() }
+                return channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(readTimeout: idle))
+                    try sync.addHandler(ByteToMessageHandler(LengthFieldBasedFrameDecoder(lengthFieldBitLength: .twoBytes)))
+                    try sync.addHandler(LengthFieldPrepender(lengthFieldBitLength: .twoBytes))
+                    try sync.addHandler(
+                        TCPQueryHandler(pipeline: pipeline, maxOutstanding: settings.maxOutstandingPerClient, logger: logger))
+                }
+            }
+        do {
+            return try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            throw StartupError.bind(host: host, port: port, transport: .tcp, error: error, configHint: settings.configHint)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import PinholeDaemon
+
+/// `pinhole check-config [FILE]`: validates a configuration file the way pinholed would.
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a pinholed configuration file and print the effective settings.")
+
+    @Argument(help: ArgumentHelp("Configuration file (default: /etc/pinhole/pinhole.toml).", valueName: "file"))
+    var file: String?
+
+    func run() throws {
+        do {
+            let config = try ConfigLoader.load(path: file)
+            print(try config.summary())
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import PinholeDaemon
+
+/// The pinhole command-line tool. Later issues add the query log, apps,
+/// policy and the system-resolver switch as subcommands.
+@main
+struct Pinhole: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pinhole",
+        abstract: "Inspect and control pinhole, the per-app DNS firewall.",
+        version: PinholeVersion.string,
+        subcommands: [CheckConfig.self])
+}

@@ -1,2 +1,0 @@
-import PinholeDaemon
-print("pinhole \(PinholeVersion.string)")

@@ -1,2 +1,0 @@
-import PinholeDaemon
-print("pinholed \(PinholeVersion.string)")

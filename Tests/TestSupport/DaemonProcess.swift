@@ -1,0 +1,113 @@
+import Foundation
+
+/// The real `pinholed` binary running as a child process, for integration
+/// tests. Always `stop()` it (or let `deinit` kill it): only its own pid is
+/// signalled.
+public final class DaemonProcess: @unchecked Sendable {
+    public let process: Process
+    /// Where its stderr (the log) goes.
+    public let logFile: URL
+    public let listenAddress: String
+    public let listenPort: UInt16
+
+    /// Starts `pinholed` listening on `address`:`port` (UDP and TCP), with
+    /// `arguments` added, and waits until it logs that it is ready.
+    /// - Parameter configText: written to a temporary file passed as `--config`;
+    ///   nil passes `--config /dev/null` (all defaults).
+    public init(
+        address: String = "127.0.0.1", port: UInt16? = nil, upstreams: [String] = [], configText: String? = nil,
+        arguments: [String] = [], waitForReady: Bool = true
+    ) throws {
+        let port = try port ?? FreePort.find(address: address)
+        listenAddress = address
+        listenPort = port
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pinholed-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        logFile = dir.appendingPathComponent("stderr.log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        var args: [String] = []
+        if let configText {
+            let configFile = dir.appendingPathComponent("pinhole.toml")
+            try configText.write(to: configFile, atomically: true, encoding: .utf8)
+            args += ["--config", configFile.path]
+        } else {
+            args += ["--config", "/dev/null"]
+        }
+        let hostPart = address.contains(":") ? "[\(address)]" : address
+        args += ["--listen", "\(hostPart):\(port)", "--log-level", "debug"]
+        for upstream in upstreams { args += ["--upstream", upstream] }
+        args += arguments
+
+        process = Process()
+        process.executableURL = try DaemonProcess.binary()
+        process.arguments = args
+        process.standardError = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        if waitForReady { try self.waitForReady() }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// The log so far.
+    public var log: String {
+        (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    }
+
+    /// "addr:port" as pinholed takes it for `--upstream`/`--listen`.
+    public var endpoint: String {
+        listenAddress.contains(":") ? "[\(listenAddress)]:\(listenPort)" : "\(listenAddress):\(listenPort)"
+    }
+
+    /// Waits until the log says "ready"; throws with the log when the process
+    /// exits first or 20 s pass.
+    public func waitForReady() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if log.contains("ready") { return }
+            if !process.isRunning {
+                throw TestFailure("pinholed exited with status \(process.terminationStatus) before ready:\n\(log)")
+            }
+            usleep(20_000)
+        }
+        throw TestFailure("pinholed did not become ready within 20 s:\n\(log)")
+    }
+
+    /// Waits up to `seconds` for the process to exit by itself; its status, or nil.
+    public func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// SIGTERM, then SIGKILL after 5 s; returns the exit status (nil if killed).
+    @discardableResult
+    public func stop() -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        if let status = waitForExit(seconds: 5) { return status }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return nil
+    }
+
+    /// The built `pinholed` next to the test bundle (or `$PINHOLED_BIN`).
+    public static func binary() throws -> URL {
+        if let override = ProcessInfo.processInfo.environment["PINHOLED_BIN"] {
+            return URL(fileURLWithPath: override)
+        }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("pinholed")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let fromSource = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/pinholed")
+        if FileManager.default.isExecutableFile(atPath: fromSource.path) { return fromSource }
+        throw TestFailure("pinholed binary not found next to \(CommandLine.arguments[0]); run `swift build` first or set PINHOLED_BIN")
+    }
+}

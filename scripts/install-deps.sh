@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing pinhole needs on Debian/Ubuntu
+# (idempotent; apt only when something is missing). The Swift 6 toolchain
+# itself is expected on PATH (swift.org's Linux release).
+#   libldns-dev       DNS message validation (DNSWire)
+#   knot              knotd: a real authoritative upstream in the integration tests
+#   knot-dnsutils     kdig: a real client in the tests
+#   bind9-dnsutils    dig: a real client in the tests and the README
+#   iproute2          ss, for the tests and the benchmark
+set -euo pipefail
+
+pkgs=(libldns-dev pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+((${#missing[@]})) || exit 0
+
+sudo=""
+[[ $EUID -eq 0 ]] || sudo="sudo"
+created_policy=0
+# Keep apt from starting knot's packaged service: tests start their own knotd.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+    created_policy=1
+fi
+cleanup() { if ((created_policy)); then $sudo rm -f /usr/sbin/policy-rc.d; fi; }
+trap cleanup EXIT
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Only the binaries are wanted; the packaged knot service stays off.
+if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+    $sudo systemctl disable --now knot >/dev/null 2>&1 || true
+fi
