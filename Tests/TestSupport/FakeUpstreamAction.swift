@@ -14,4 +14,16 @@ extension FakeUpstream {
         /// TCP: close the connection without answering (UDP: same as `.drop`).
         case closeConnection
     }
+
+    /// A handler that answers every parseable query NOERROR with the records
+    /// `records` returns (built with `DNSMessageBuilder.reply`); unparseable
+    /// queries are dropped.
+    public static func answering(
+        _ records: @escaping @Sendable (DNSQuery) -> [ResourceRecord]
+    ) -> @Sendable (Request) -> Action {
+        return { request in
+            guard let query = request.query else { return .drop }
+            return .reply(DNSMessageBuilder.reply(to: query, answers: records(query)))
+        }
+    }
 }
