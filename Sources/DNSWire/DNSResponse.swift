@@ -42,7 +42,79 @@ public struct DNSResponse: Sendable {
     /// Parses and validates a reply.
     /// - Throws: `ResponseParseError` saying what is wrong and at which offset.
     public static func parse(_ wire: [UInt8]) throws(ResponseParseError) -> DNSResponse {
-        fatalError("DNSResponse.parse: not yet implemented")
+        guard wire.count >= 12 else {
+            throw ResponseParseError("reply of \(wire.count) bytes is shorter than a DNS header", offset: 0)
+        }
+        let parsed = wire.withUnsafeBufferPointer { buf -> Result<DNSResponse, ResponseParseError> in
+            let r = WireReader(bytes: buf)
+            do throws(WireError) {
+                var response = try walk(r)
+                if let problem = LdnsValidator.problem(in: buf) {
+                    return .failure(ResponseParseError("ldns rejects the reply: \(problem)"))
+                }
+                response.wire = wire
+                return .success(response)
+            } catch {
+                return .failure(ResponseParseError(error.reason, offset: error.offset))
+            }
+        }
+        return try parsed.get()
+    }
+
+    /// Header, question and every record, bounds-checked; `wire` is left empty.
+    private static func walk(_ r: WireReader) throws(WireError) -> DNSResponse {
+        let id = try r.u16(0, "the header")
+        let flags = try r.u16(2, "the header")
+        guard flags & 0x8000 != 0 else { throw WireError("QR=0: a query, not a reply", offset: 2) }
+        let qdcount = try r.u16(4, "the header")
+        let ancount = Int(try r.u16(6, "the header"))
+        let nscount = Int(try r.u16(8, "the header"))
+        let arcount = Int(try r.u16(10, "the header"))
+        guard qdcount <= 1 else { throw WireError("question count is \(qdcount), not 0 or 1", offset: 4) }
+
+        var pos = 12
+        var question: DNSQuestion? = nil
+        if qdcount == 1 {
+            let (name, nameEnd) = try r.lowercasedName(at: 12)
+            let qtype = try r.u16(nameEnd, "the question type")
+            let qclass = try r.u16(nameEnd + 2, "the question class")
+            question = DNSQuestion(name: name, type: qtype, qclass: qclass)
+            pos = nameEnd + 4
+        }
+
+        var ttlFields: [TTLField] = []
+        ttlFields.reserveCapacity(ancount + nscount + arcount)
+        var edns: EDNSInfo? = nil
+        var negativeTTL: UInt32? = nil
+        let firstAuthority = ancount
+        let firstAdditional = ancount + nscount
+        for index in 0..<(firstAdditional + arcount) {
+            let rec = try r.record(at: pos)
+            if rec.type == DNSType.opt {
+                guard index >= firstAdditional else { throw WireError("OPT record outside the additional section", offset: pos) }
+                guard rec.ownerIsRoot else { throw WireError("OPT record owner is not the root", offset: pos) }
+                guard edns == nil else { throw WireError("second OPT record", offset: pos) }
+                edns = WireReader.ednsInfo(of: rec)
+            } else {
+                // RFC 2181 §8: a TTL with the top bit set is treated as zero.
+                let ttl = rec.ttl & 0x8000_0000 != 0 ? 0 : rec.ttl
+                ttlFields.append(TTLField(offset: rec.ttlOffset, ttl: ttl))
+                if rec.type == DNSType.soa, negativeTTL == nil, index >= firstAuthority, index < firstAdditional {
+                    // MINIMUM is the last field of the SOA data; two root names + 5 × 32 bits at least.
+                    guard rec.rdataLength >= 22 else { throw WireError("SOA data of \(rec.rdataLength) bytes is too short", offset: rec.rdataStart) }
+                    let minimum = try r.u32(rec.end - 4, "the SOA MINIMUM")
+                    negativeTTL = min(ttl, minimum)
+                }
+            }
+            pos = rec.end
+        }
+        guard pos == r.count else { throw WireError("\(r.count - pos) bytes after the last record", offset: pos) }
+
+        let rcode = (flags & 0x000F) | UInt16(edns?.extendedRcodeHigh ?? 0) << 4
+        return DNSResponse(
+            wire: [], id: id, flags: flags, rcode: rcode, question: question, edns: edns,
+            ttlFields: ttlFields, answerCount: ancount, negativeTTL: negativeTTL
+        )
     }
 }
 

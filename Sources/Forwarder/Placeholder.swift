@@ -1,2 +1,0 @@
-// Replaced by the upstream client.
-import PinholeCore

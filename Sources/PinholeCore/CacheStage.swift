@@ -1,0 +1,42 @@
+import DNSWire
+
+/// Answers from `DNSCache` when it can, else passes the query on and stores
+/// what comes back. When upstreams fail (a synthesized SERVFAIL) and the
+/// cache allows it, an expired answer is served instead (RFC 8767).
+public struct CacheStage: QueryHandler {
+    /// The cache answers are read from and stored in.
+    public let cache: DNSCache
+    /// The stage that handles misses.
+    public let next: any QueryHandler
+
+    /// A stage in front of `next`, backed by `cache`.
+    public init(cache: DNSCache, next: any QueryHandler) {
+        self.cache = cache
+        self.next = next
+    }
+
+    /// Responds synchronously on a fresh hit; otherwise asks `next`.
+    public func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
+        let query = request.query
+        let key = CacheKey(query: query)
+        if var wire = cache.lookup(key, id: query.id) {
+            ReplyEditing.echoQuestionCase(of: query.wire, into: &wire)
+            respond(QueryResult(wire: wire, rcode: ReplyEditing.headerRcode(wire), source: .cache))
+            return
+        }
+        let cache = self.cache
+        next.handle(request) { result in
+            if let response = result.upstreamResponse {
+                cache.insert(key, response: response)
+            }
+            if result.rcode == DNSRcode.servFail, case .synthesized = result.source,
+                var stale = cache.lookupStale(key, id: query.id)
+            {
+                ReplyEditing.echoQuestionCase(of: query.wire, into: &stale)
+                respond(QueryResult(wire: stale, rcode: ReplyEditing.headerRcode(stale), source: .stale))
+                return
+            }
+            respond(result)
+        }
+    }
+}
