@@ -115,6 +115,21 @@ import Testing
         #expect(Array(wire.suffix(5)) == [0xDE, 0xAD, 0xBE, 0xEF, 0x00])
     }
 
+    @Test func httpsAndDNSSECRecordsAreAccepted() throws {
+        let q = try Self.query(edns: EDNSInfo(udpPayloadSize: 1232, dnssecOK: true), type: DNSType.https)
+        // priority 1, target ".", alpn="h2","h3", ipv4hint=192.0.2.1
+        let https: [UInt8] = [0, 1, 0] + [0, 1, 0, 6, 2, 0x68, 0x32, 2, 0x68, 0x33] + [0, 4, 0, 4, 192, 0, 2, 1]
+        // RRSIG over HTTPS: type, alg 13, labels 3, original TTL, expiration, inception, key tag, signer, 64-byte signature.
+        let rrsig: [UInt8] = M.u16(DNSType.https) + [13, 3] + M.u32(300) + M.u32(1_900_000_000) + M.u32(1_800_000_000)
+            + M.u16(12345) + M.name("example", "com") + Array(repeating: 0xAB, count: 64)
+        let wire = DNSMessageBuilder.reply(to: q, answers: [
+            .raw("www.example.com", DNSType.https, https, ttl: 300),
+            .raw("www.example.com", DNSType.rrsig, rrsig, ttl: 300),
+        ])
+        let r = try DNSResponse.parse(wire)
+        #expect(r.answerCount == 2)
+    }
+
     // MARK: rejections
 
     static func expectRejected(_ wire: [UInt8], _ containing: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
