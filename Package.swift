@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "pinholed", targets: ["pinholed"]),
         .executable(name: "pinhole", targets: ["pinhole"]),
+        .library(name: "DNSWire", targets: ["DNSWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

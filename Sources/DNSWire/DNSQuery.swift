@@ -5,9 +5,11 @@
 public struct DNSQuery: Sendable {
     /// The bytes as received.
     public var wire: [UInt8]
+    /// Message ID as received.
     public var id: UInt16
     /// Header flags word (bytes 2–3) as received.
     public var flags: UInt16
+    /// The only question (name lowercased).
     public var question: DNSQuestion
     /// The OPT record, when the query has one.
     public var edns: EDNSInfo?
@@ -18,9 +20,13 @@ public struct DNSQuery: Sendable {
     /// replies copy the question from there, in the client's letter case.
     public private(set) var questionEnd: Int
 
+    /// Header OPCODE (0 = QUERY).
     public var opcode: UInt8 { UInt8((flags >> 11) & 0x0F) }
+    /// The RD bit.
     public var recursionDesired: Bool { flags & 0x0100 != 0 }
+    /// The CD bit.
     public var checkingDisabled: Bool { flags & 0x0010 != 0 }
+    /// The AD bit.
     public var authenticData: Bool { flags & 0x0020 != 0 }
 
     /// A query from its parts; `optOffset` and `questionEnd` must describe

@@ -6,12 +6,15 @@
 public struct DNSResponse: Sendable {
     /// The bytes as received (ID included).
     public var wire: [UInt8]
+    /// Message ID as received.
     public var id: UInt16
+    /// Header flags word (bytes 2–3).
     public var flags: UInt16
     /// Full RCODE: header RCODE plus the OPT extension's upper bits.
     public var rcode: UInt16
     /// The question the reply carries (nil when qdcount is 0).
     public var question: DNSQuestion?
+    /// The OPT record, when the reply has one.
     public var edns: EDNSInfo?
     /// Every TTL field in the message (all sections, OPT excluded).
     public var ttlFields: [TTLField]
@@ -21,9 +24,12 @@ public struct DNSResponse: Sendable {
     /// section's SOA (RFC 2308 §5); nil when there is no SOA.
     public var negativeTTL: UInt32?
 
+    /// The TC bit.
     public var truncated: Bool { flags & 0x0200 != 0 }
+    /// The QR bit.
     public var isResponse: Bool { flags & 0x8000 != 0 }
 
+    /// A reply from its parts; prefer `parse`.
     public init(
         wire: [UInt8], id: UInt16, flags: UInt16, rcode: UInt16, question: DNSQuestion?,
         edns: EDNSInfo?, ttlFields: [TTLField], answerCount: Int, negativeTTL: UInt32?
@@ -122,8 +128,10 @@ public struct DNSResponse: Sendable {
 public struct TTLField: Hashable, Sendable {
     /// Byte offset of the 32-bit TTL.
     public var offset: Int
+    /// The TTL there (0 when its top bit is set, RFC 2181 §8).
     public var ttl: UInt32
 
+    /// A TTL field at `offset`.
     public init(offset: Int, ttl: UInt32) {
         self.offset = offset
         self.ttl = ttl

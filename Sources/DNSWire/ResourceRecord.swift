@@ -15,8 +15,11 @@ import Darwin
 public struct ResourceRecord: Hashable, Sendable {
     /// Owner name in presentation form.
     public var name: String
+    /// Record TYPE.
     public var type: UInt16
+    /// Record CLASS (1 = IN).
     public var rrclass: UInt16
+    /// TTL in seconds.
     public var ttl: UInt32
     /// Record data in wire form (names in it uncompressed).
     public var rdata: [UInt8]
