@@ -39,7 +39,7 @@ fuzz: deps
 BENCH ?= ../shared/bench
 bench: release
 	$(BENCH)/setup-deps.sh
-	CANDIDATE=127.0.0.53:53 CANDIDATE_NAME=pinholed \
+	CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=pinholed \
 	CANDIDATE_CMD='$(CURDIR)/.build/release/pinholed --config /dev/null --listen $$CANDIDATE_ADDR:$$CANDIDATE_PORT --upstream $$UPSTREAM_ADDR:$$UPSTREAM_PORT --log-level warning' \
 	$(BENCH)/run-peers.sh
 

@@ -69,7 +69,7 @@ final class DNSListeners: Sendable {
         host: String, port: Int, settings: ListenerSettings, limiter: ConnectionLimiter, pipeline: any QueryHandler,
         group: any EventLoopGroup, logger: Logger
     ) async throws -> any Channel {
-        let idle = TimeAmount.milliseconds(settings.tcpIdleTimeoutMilliseconds)
+        let idle = settings.tcpIdleTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)

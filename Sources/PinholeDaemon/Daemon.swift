@@ -8,12 +8,12 @@ import ServiceLifecycle
 /// pinholed: assembles the stages, binds the listeners and serves until
 /// SIGTERM or SIGINT.
 public enum Daemon {
-    /// Runs the daemon with `config` until a shutdown signal arrives.
-    /// - Throws: `StartupError` (or a configuration error) when it cannot start.
-    public static func run(config: DaemonConfig, logger: Logger) async throws {
+    /// Runs the daemon with `config` (read from `configPath`) until a shutdown signal arrives.
+    /// - Throws: `StartupError` or `ConfigError` when it cannot start.
+    public static func run(config: DaemonConfig, configPath: String, logger: Logger) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
-            try await serve(config: config, group: group, logger: logger)
+            try await serve(config: config, configPath: configPath, group: group, logger: logger)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -21,32 +21,23 @@ public enum Daemon {
         try await group.shutdownGracefully()
     }
 
-    private static func serve(config: DaemonConfig, group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
+    private static func serve(
+        config: DaemonConfig, configPath: String, group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws {
         let upstreams = try config.resolvedUpstreams()
-        let forwarder = Forwarder(
-            settings: ForwarderSettings(
-                servers: upstreams.map { UpstreamServer(address: $0.host, port: $0.port) },
-                attemptTimeout: .milliseconds(config.upstream.attemptTimeoutMilliseconds),
-                totalTimeout: .milliseconds(config.upstream.timeoutMilliseconds)),
-            group: group, logger: logger)
-        let cache = DNSCache(settings: config.cache.settings, now: MonotonicClock.milliseconds)
+        let forwarder = try Forwarder(settings: config.forwarderSettings(upstreams: upstreams), group: group, logger: logger)
+        let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let pipeline = Pipeline.make(cache: cache, upstream: forwarder)
-
         let listeners = try await DNSListeners.bind(
-            settings: ListenerSettings(
-                addresses: config.server.listen.map { (host: $0.host, port: $0.port) },
-                tcpIdleTimeoutMilliseconds: config.tcp.idleTimeoutMilliseconds,
-                maxTCPConnections: config.tcp.maxConnections,
-                maxOutstandingPerClient: config.tcp.maxOutstandingPerClient,
-                configHint: "change server.listen in \(config.sourcePath) or pass --listen"),
-            pipeline: pipeline, group: group, logger: logger)
+            settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, logger: logger)
 
         logger.notice(
             "pinholed \(PinholeVersion.string) ready",
             metadata: [
                 "listen": "\(config.server.listen.map(\.description).joined(separator: ","))",
-                "upstreams": "\(upstreams.map(\.description).joined(separator: ","))",
-                "cache_size": "\(config.cache.settings.maxEntries)",
+                "upstreams": "\(upstreams.servers.map(\.description).joined(separator: ","))",
+                "upstreams_from": "\(upstreams.origin)",
+                "cache_size": "\(config.cache.size)",
             ])
 
         let services = ServiceGroup(
@@ -55,6 +46,6 @@ public enum Daemon {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()
-        logger.notice("pinholed stopped")
+        logger.notice("pinholed stopped", metadata: ["cache_entries": "\(cache.count)"])
     }
 }

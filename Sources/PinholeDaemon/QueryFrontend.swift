@@ -27,9 +27,9 @@ enum QueryFrontend {
             case .drop(let reason):
                 return .drop(reason: reason)
             case .formErr(let id, let reason):
-                return .respond(DNSMessageBuilder.headerOnlyReply(id: id, queryFlags: flags(of: bytes), rcode: DNSRcode.formErr), reason: reason)
+                return .respond(DNSMessageBuilder.headerReply(id: id, queryFlags: flags(of: bytes), rcode: DNSRcode.formErr), reason: reason)
             case .notImp(let id, let reason):
-                return .respond(DNSMessageBuilder.headerOnlyReply(id: id, queryFlags: flags(of: bytes), rcode: DNSRcode.notImp), reason: reason)
+                return .respond(DNSMessageBuilder.headerReply(id: id, queryFlags: flags(of: bytes), rcode: DNSRcode.notImp), reason: reason)
             }
         }
         if let edns = query.edns, edns.version > ednsVersion {

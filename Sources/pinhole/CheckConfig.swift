@@ -12,7 +12,7 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         do {
-            let config = try ConfigLoader.load(path: file)
+            let config = try ConfigLoader.load(path: file ?? ConfigLoader.defaultPath)
             print(try config.summary())
         } catch {
             throw ValidationError("\(error)")

@@ -34,9 +34,10 @@ struct Pinholed: AsyncParsableCommand {
     var checkConfig = false
 
     func run() async throws {
+        let configPath = config ?? ConfigLoader.defaultPath
         let loaded: DaemonConfig
         do {
-            var config = try ConfigLoader.load(path: config)
+            var config = try ConfigLoader.load(path: configPath)
             try config.applying(listen: listen, upstreams: upstream, logLevel: logLevel)
             loaded = config
         } catch {
@@ -60,7 +61,7 @@ struct Pinholed: AsyncParsableCommand {
             return
         }
         do {
-            try await Daemon.run(config: loaded, logger: logger)
+            try await Daemon.run(config: loaded, configPath: configPath, logger: logger)
         } catch {
             fail("pinholed: \(error)")
         }

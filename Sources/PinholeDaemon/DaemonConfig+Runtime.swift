@@ -1,0 +1,62 @@
+import Forwarder
+import NIOCore
+import PinholeCore
+
+/// The settings each part of the daemon takes, derived from the file's.
+extension DaemonConfig {
+    var cacheSettings: CacheSettings {
+        CacheSettings(
+            maxEntries: cache.size, minTTL: UInt32(cache.minTTL), maxTTL: UInt32(cache.maxTTL),
+            negativeMaxTTL: UInt32(cache.negativeMaxTTL), serveStale: cache.serveStale,
+            staleMaxAge: UInt32(clamping: cache.staleMaxAge.components.seconds))
+    }
+
+    func forwarderSettings(upstreams: ResolvedUpstreams) -> ForwarderSettings {
+        ForwarderSettings(
+            servers: upstreams.servers.map { UpstreamServer(address: $0.host, port: $0.port) },
+            attemptTimeout: TimeAmount(upstream.attemptTimeout),
+            totalTimeout: TimeAmount(upstream.timeout))
+    }
+
+    func listenerSettings(configPath: String) -> ListenerSettings {
+        ListenerSettings(
+            addresses: server.listen.map { (host: $0.host, port: $0.port) },
+            tcpIdleTimeout: TimeAmount(tcp.idleTimeout),
+            maxTCPConnections: tcp.maxConnections,
+            maxOutstandingPerClient: tcp.maxOutstandingPerClient,
+            configHint: "change server.listen in \(configPath) or pass --listen")
+    }
+
+    /// The effective settings, one `key = value` line each, for `--check-config`.
+    public func summary() throws -> String {
+        let upstreams = try resolvedUpstreams()
+        func list<T: CustomStringConvertible>(_ values: [T]) -> String {
+            "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        }
+        return """
+            server.listen = \(list(server.listen))
+            upstream.servers = \(list(upstreams.servers))  # from \(upstreams.origin)
+            upstream.attempt_timeout = "\(upstream.attemptTimeout)"
+            upstream.timeout = "\(upstream.timeout)"
+            cache.size = \(cache.size)
+            cache.min_ttl = \(cache.minTTL)
+            cache.max_ttl = \(cache.maxTTL)
+            cache.negative_max_ttl = \(cache.negativeMaxTTL)
+            cache.serve_stale = \(cache.serveStale)
+            cache.stale_max_age = "\(cache.staleMaxAge)"
+            tcp.idle_timeout = "\(tcp.idleTimeout)"
+            tcp.max_connections = \(tcp.maxConnections)
+            tcp.max_outstanding_per_client = \(tcp.maxOutstandingPerClient)
+            log.level = "\(log.level)"
+            """
+    }
+}
+
+extension TimeAmount {
+    /// The same span in NIO's unit (nanoseconds, saturating).
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow
+            ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
