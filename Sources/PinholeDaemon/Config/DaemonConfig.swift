@@ -54,10 +54,15 @@ public struct DaemonConfig: Sendable, Equatable {
         public var level: Logger.Level
     }
 
+    /// `[server]` settings.
     public var server: Server
+    /// `[upstream]` settings.
     public var upstream: Upstream
+    /// `[cache]` settings.
     public var cache: Cache
+    /// `[tcp]` settings.
     public var tcp: TCP
+    /// `[log]` settings.
     public var log: Log
 
     /// Every key at its default: what an empty config file gives.

@@ -21,16 +21,18 @@ public struct SocketAddressText: Hashable, Sendable, CustomStringConvertible {
     /// Why a text is not an address; `message` reads well after the text
     /// ("port must be 1...65535").
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong, without the text itself.
         public var message: String
         public var description: String { message }
     }
 
     /// The address in canonical numeric form ("127.0.0.1", "::1"), without scope.
     public private(set) var host: String
-    /// 1...65535.
+    /// The port, 1...65535.
     public var port: Int
     /// IPv6 zone ("eth0" or an interface index), needed for link-local addresses.
     public var scope: String?
+    /// IPv4 or IPv6.
     public private(set) var family: Family
     /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
     public private(set) var bytes: [UInt8]

@@ -17,6 +17,7 @@ import PinholeCore
 public enum PortHolder {
     /// A process holding a socket.
     public struct Holder: Sendable, Equatable, CustomStringConvertible {
+        /// The process id (the lowest, when several share the socket).
         public var pid: Int32
         /// /proc/[pid]/comm: the name, at most 15 characters.
         public var command: String
