@@ -196,6 +196,11 @@ import Testing
         #expect(try ConfigLoader.load(path: path).log.level == .error)
     }
 
+    @Test(.enabled(if: (try? TextFile.contents(of: ConfigLoader.defaultPath)) == nil, "a real config is installed"))
+    func missingDefaultFileMeansDefaults() throws {
+        #expect(try ConfigLoader.load() == .defaults)
+    }
+
     @Test func explicitUpstreamEqualToListenIsAnError() {
         let error = failure("[server]\nlisten = [\"127.0.0.153\"]\n[upstream]\n\nservers = [\"8.8.8.8\", \"127.0.0.153:53\"]\n")
         #expect(error?.line == 5)

@@ -50,12 +50,6 @@ extension DaemonConfig {
 
     /// The listen address that would receive queries sent to `server`, if any.
     func ownListenAddress(receiving server: SocketAddressText) -> SocketAddressText? {
-        server.listenMatch(in: self.server.listen)
-    }
-}
-
-extension SocketAddressText {
-    fileprivate func listenMatch(in listen: [SocketAddressText]) -> SocketAddressText? {
-        listen.first { $0.receives(self) }
+        self.server.listen.first { $0.receives(server) }
     }
 }
