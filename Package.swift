@@ -81,7 +81,15 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "PinholeCoreTests", dependencies: ["PinholeCore", "DNSWire"]),
-        .testTarget(name: "ForwarderTests", dependencies: ["Forwarder", "PinholeCore", "DNSWire", "TestSupport"]),
+        .testTarget(
+            name: "ForwarderTests",
+            dependencies: [
+                "Forwarder", "PinholeCore", "DNSWire", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "PinholeDaemonTests", dependencies: ["PinholeDaemon", "PinholeCore", "DNSWire"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport"]),
     ]

@@ -1,0 +1,24 @@
+/// The tables and keys the config file may contain, in documentation order,
+/// for rejecting unknown ones with a helpful list.
+enum ConfigSchema {
+    static let tables: [(name: String, keys: [String])] = [
+        ("server", ["listen"]),
+        ("upstream", ["servers", "resolv_conf", "attempt_timeout", "timeout"]),
+        ("cache", ["size", "min_ttl", "max_ttl", "negative_max_ttl", "serve_stale", "stale_max_age"]),
+        ("tcp", ["idle_timeout", "max_connections", "max_outstanding_per_client"]),
+        ("log", ["level"]),
+    ]
+
+    /// The keys of `table`, or nil for an unknown table.
+    static func keys(of table: String) -> [String]? {
+        tables.first { $0.name == table }?.keys
+    }
+
+    /// "server, upstream, cache, tcp, log".
+    static var tableList: String { tables.map(\.name).joined(separator: ", ") }
+
+    /// Every key path, "server.listen" etc.
+    static var allKeyPaths: [String] {
+        tables.flatMap { table in table.keys.map { "\(table.name).\($0)" } }
+    }
+}

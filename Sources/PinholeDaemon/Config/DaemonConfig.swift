@@ -1,0 +1,82 @@
+import Logging
+
+/// pinholed's settings, one nested struct per TOML table of the config file
+/// (see deploy/pinhole.toml for what each key means).
+public struct DaemonConfig: Sendable, Equatable {
+    /// `[server]`: where pinholed answers.
+    public struct Server: Sendable, Equatable {
+        /// Addresses to listen on (UDP and TCP); never empty.
+        public var listen: [SocketAddressText]
+    }
+
+    /// `[upstream]`: where pinholed forwards.
+    public struct Upstream: Sendable, Equatable {
+        /// Explicit upstream servers; empty means the nameservers of `resolvConf`
+        /// (see `resolvedUpstreams()`).
+        public var servers: [SocketAddressText]
+        /// The resolv.conf read when `servers` is empty.
+        public var resolvConf: String
+        /// Time allowed for one try of one server.
+        public var attemptTimeout: Duration
+        /// Total time for a query; SERVFAIL after it. At least `attemptTimeout`.
+        public var timeout: Duration
+    }
+
+    /// `[cache]`: the answer cache.
+    public struct Cache: Sendable, Equatable {
+        /// Entries; 0 disables the cache.
+        public var size: Int
+        /// TTL floor in seconds.
+        public var minTTL: Int
+        /// TTL ceiling in seconds; at least `minTTL`.
+        public var maxTTL: Int
+        /// Ceiling in seconds for negative answers (NXDOMAIN, NODATA).
+        public var negativeMaxTTL: Int
+        /// Serve expired entries when upstreams fail (RFC 8767).
+        public var serveStale: Bool
+        /// How long past expiry an entry may still be served stale.
+        public var staleMaxAge: Duration
+    }
+
+    /// `[tcp]`: limits for clients.
+    public struct TCP: Sendable, Equatable {
+        /// An idle TCP connection is closed after this.
+        public var idleTimeout: Duration
+        /// Open TCP client connections at most.
+        public var maxConnections: Int
+        /// Queries in flight per TCP connection and per UDP client address.
+        public var maxOutstandingPerClient: Int
+    }
+
+    /// `[log]`.
+    public struct Log: Sendable, Equatable {
+        /// Lowest level logged.
+        public var level: Logger.Level
+    }
+
+    /// `[server]` settings.
+    public var server: Server
+    /// `[upstream]` settings.
+    public var upstream: Upstream
+    /// `[cache]` settings.
+    public var cache: Cache
+    /// `[tcp]` settings.
+    public var tcp: TCP
+    /// `[log]` settings.
+    public var log: Log
+
+    /// Every key at its default: what an empty config file gives.
+    public static let defaults = DaemonConfig(
+        server: Server(listen: [try! SocketAddressText(parsing: "127.0.0.153:53")]),
+        upstream: Upstream(
+            servers: [], resolvConf: "/etc/resolv.conf",
+            attemptTimeout: .milliseconds(800), timeout: .seconds(2)
+        ),
+        cache: Cache(
+            size: 10_000, minTTL: 0, maxTTL: 86_400, negativeMaxTTL: 3_600,
+            serveStale: false, staleMaxAge: .seconds(86_400)
+        ),
+        tcp: TCP(idleTimeout: .seconds(10), maxConnections: 256, maxOutstandingPerClient: 64),
+        log: Log(level: .info)
+    )
+}
