@@ -26,7 +26,7 @@ run: release
 # The whole suite: unit and integration tests, then the parser fuzzer for a bounded time.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --no-parallel
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 unit: deps

@@ -69,15 +69,8 @@ struct Pinholed: AsyncParsableCommand {
 
     /// Prints `message` to stderr and exits 1; startup errors are for people, not stack traces.
     private func fail(_ message: String) -> Never {
-        var stderr = StandardError()
-        print(message, to: &stderr)
-        exit(1)
-    }
-}
-
-/// `print(…, to:)` target for stderr.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        fputs(string, Glibc.stderr)
+        let line = Array((message + "\n").utf8)
+        _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        Glibc.exit(1)
     }
 }

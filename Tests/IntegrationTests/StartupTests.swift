@@ -52,15 +52,15 @@ import TestSupport
         let binary = try DaemonProcess.binary()
         let version = try Self.run(binary, ["--version"])
         #expect(version.status == 0)
-        #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true, version.output)
+        #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true, "\(version.output)")
 
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).toml")
         try "[server]\nlisten = [\"127.0.0.1:5399\"]\n[upstream]\nservers = [\"127.0.0.1:5398\"]\n".write(to: config, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: config) }
         let check = try Self.run(binary, ["--config", config.path, "--check-config"])
-        #expect(check.status == 0, check.output)
-        #expect(check.output.contains("127.0.0.1:5399"), check.output)
-        #expect(check.output.contains("127.0.0.1:5398"), check.output)
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("127.0.0.1:5399"), "\(check.output)")
+        #expect(check.output.contains("127.0.0.1:5398"), "\(check.output)")
     }
 
     static func run(_ binary: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
