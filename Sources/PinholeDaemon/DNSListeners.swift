@@ -46,9 +46,11 @@ final class DNSListeners: Sendable {
         logger: Logger
     ) async throws -> any Channel {
         let bootstrap = DatagramBootstrap(group: group)
-            // recvmmsg: up to 64 datagrams per syscall under load.
-            .channelOption(.datagramVectorReadMessageCount, value: 64)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 * 4096))
+            // One recvmmsg of up to 32 queries per wake-up, then the replies go
+            // out together: batching without holding early replies long.
+            .channelOption(.maxMessagesPerRead, value: 1)
+            .channelOption(.datagramVectorReadMessageCount, value: 32)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 4096))
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

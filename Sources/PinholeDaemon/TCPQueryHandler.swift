@@ -30,9 +30,7 @@ final class TCPQueryHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if let remote = context.remoteAddress, let address = remote.ipAddress, let port = remote.port {
-            client = ClientEndpoint(address: address, port: port)
-        }
+        client = context.remoteAddress.flatMap(ClientEndpoint.init)
         context.fireChannelActive()
     }
 
