@@ -159,9 +159,7 @@ final class UpstreamQuery: @unchecked Sendable {
         failedServers[serverIndex] = true
         endAttempt()
         guard let next = nextServer(after: serverIndex) else {
-            let anyTimeout = notes.contains { $0.hasSuffix("no reply in time") }
-            let kind: UpstreamError.Kind = anyTimeout ? .timeout : .failed
-            finish(.failure(UpstreamError(kind, "every upstream failed: " + notes.joined(separator: "; "))))
+            finish(.failure(UpstreamError(.failed, "every upstream failed: " + notes.joined(separator: "; "))))
             return
         }
         launch(server: next, over: clientTransport)
@@ -179,11 +177,14 @@ final class UpstreamQuery: @unchecked Sendable {
 
     /// Cancels the attempt's timer and closes its channel.
     private func endAttempt() {
+        // Bump first: closing fires channelInactive synchronously, and that
+        // event must already look stale.
+        attempt += 1
         timer?.cancel()
         timer = nil
-        channel?.close(promise: nil)
+        let closing = channel
         channel = nil
-        attempt += 1  // late events from the closed channel no longer match
+        closing?.close(promise: nil)
     }
 
     private func finish(_ result: Result<UpstreamReply, UpstreamError>) {

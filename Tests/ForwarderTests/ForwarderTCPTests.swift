@@ -82,6 +82,21 @@ struct ForwarderTCPTests {
         #expect(elapsed < 1000)
     }
 
+    @Test("a TCP server that stays silent times out; the next server is asked exactly once")
+    func silentTCPFailsOverOnce() async throws {
+        let silent = try FakeUpstream { _ in .drop }
+        defer { silent.stop() }
+        let good = try FakeUpstream(handler: FakeUpstream.answering { _ in [.a("www.example.com", "192.0.2.1")] })
+        defer { good.stop() }
+        let harness = try ForwarderHarness(servers: [silent, good], attemptMs: 200, totalMs: 3000)
+        let result = await harness.resolve(try Fixtures.query(), transport: .tcp)
+        try await harness.shutdown()
+
+        #expect(try result.get().server == "127.0.0.1:\(good.port)")
+        #expect(silent.tcpQueryCount == 1)
+        #expect(good.tcpQueryCount == 1, "closing the timed-out connection must not start a second attempt")
+    }
+
     @Test("over TCP too, a reply with the wrong ID is ignored")
     func tcpWrongIDIgnored() async throws {
         let fake = try FakeUpstream { request in
