@@ -12,6 +12,11 @@ import Synchronization
 /// Each query lives on one event loop of `group` (the caller's when it runs
 /// on one, so no hop), and all its state is touched only there.
 public final class Forwarder: Upstream {
+    /// Receive buffer of a per-query UDP socket. Each query gets a fresh
+    /// buffer, so it is sized for what upstreams send (we advertise 1232),
+    /// not for 64 KiB; a reply that fills it is treated as truncated.
+    static let udpReceiveCapacity = 4096
+
     let settings: ForwarderSettings
     let logger: Logger
     /// Resolved server addresses, same order as `settings.servers`.
@@ -54,7 +59,7 @@ public final class Forwarder: Upstream {
             // Replies larger than the advertised size are a server bug, but
             // must not be cut short by the read buffer (NIO's default is 2048).
             let udp = DatagramBootstrap(group: loop)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Forwarder.udpReceiveCapacity))
             let tcp = ClientBootstrap(group: loop)
                 .connectTimeout(settings.attemptTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -115,6 +115,13 @@ final class UpstreamQuery: @unchecked Sendable {
         do {
             response = try DNSResponse.parse(Array(reply.readableBytesView))
         } catch {
+            // A datagram that filled the whole buffer was cut by the kernel:
+            // the server ignored our advertised size, so ask it over TCP.
+            if transport == .udp && reply.readableBytes >= Forwarder.udpReceiveCapacity {
+                endAttempt()
+                launch(server: serverIndex, over: .tcp)
+                return
+            }
             serverFailed("unusable reply: \(error)")
             return
         }
