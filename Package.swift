@@ -79,7 +79,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
 
-        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "TestSupport"]),
         .testTarget(name: "PinholeCoreTests", dependencies: ["PinholeCore", "DNSWire"]),
         .testTarget(
             name: "ForwarderTests",

@@ -23,6 +23,8 @@ public struct DNSResponse: Sendable {
     /// For NXDOMAIN and NODATA: min(SOA TTL, SOA MINIMUM) of the authority
     /// section's SOA (RFC 2308 §5); nil when there is no SOA.
     public var negativeTTL: UInt32?
+    /// Where the OPT record's data (its options) sits in `wire`, when there is one.
+    public var optionsRange: Range<Int>?
 
     /// The TC bit.
     public var truncated: Bool { flags & 0x0200 != 0 }
@@ -92,6 +94,7 @@ public struct DNSResponse: Sendable {
         ttlFields.reserveCapacity(ancount + nscount + arcount)
         var edns: EDNSInfo? = nil
         var negativeTTL: UInt32? = nil
+        var optionsRange: Range<Int>? = nil
         let firstAuthority = ancount
         let firstAdditional = ancount + nscount
         for index in 0..<(firstAdditional + arcount) {
@@ -101,6 +104,7 @@ public struct DNSResponse: Sendable {
                 guard rec.ownerIsRoot else { throw WireError("OPT record owner is not the root", offset: pos) }
                 guard edns == nil else { throw WireError("second OPT record", offset: pos) }
                 edns = WireReader.ednsInfo(of: rec)
+                optionsRange = rec.rdataStart..<rec.end
             } else {
                 // RFC 2181 §8: a TTL with the top bit set is treated as zero.
                 let ttl = rec.ttl & 0x8000_0000 != 0 ? 0 : rec.ttl
@@ -117,10 +121,12 @@ public struct DNSResponse: Sendable {
         guard pos == r.count else { throw WireError("\(r.count - pos) bytes after the last record", offset: pos) }
 
         let rcode = (flags & 0x000F) | UInt16(edns?.extendedRcodeHigh ?? 0) << 4
-        return DNSResponse(
+        var response = DNSResponse(
             wire: [], id: id, flags: flags, rcode: rcode, question: question, edns: edns,
             ttlFields: ttlFields, answerCount: ancount, negativeTTL: negativeTTL
         )
+        response.optionsRange = optionsRange
+        return response
     }
 }
 

@@ -48,6 +48,9 @@ public final class CoalescingStage: QueryHandler {
             respond(result)
             for waiter in waiters {
                 var shared = result
+                // The leader's result already carries the parsed reply for the
+                // cache; the copies need not insert it again.
+                shared.upstreamResponse = nil
                 DNSMessageBuilder.setID(&shared.wire, waiter.query.id)
                 ReplyEditing.echoQuestionCase(of: waiter.query.wire, into: &shared.wire)
                 waiter.respond(shared)

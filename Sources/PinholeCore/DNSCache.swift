@@ -135,7 +135,8 @@ public final class DNSCache: Sendable {
 
         // Served TTLs must agree with the entry's lifetime: clamp each one, and
         // in negative answers none may outlive the negative TTL (RFC 2308 §5).
-        var wire = response.wire
+        // Per-exchange EDNS options (the first client's COOKIE) are dropped.
+        var wire = response.removingEDNSOptions().wire
         wire.withUnsafeMutableBufferPointer { bytes in
             for field in fields {
                 let ttl = negative ? min(clamp(field.ttl), lifetime) : clamp(field.ttl)

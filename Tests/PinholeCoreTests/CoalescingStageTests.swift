@@ -28,6 +28,9 @@ import Testing
         for result in results {
             #expect(Array(result.wire[2...]) == Array(results[0].wire[2...]))
         }
+        // Only the leader's result carries the parsed reply, so the cache stage
+        // above inserts it once, not once per waiter.
+        #expect(results.filter { $0.upstreamResponse != nil }.count == 1)
         #expect(stage.inFlight == 0)
 
         // Once answered, the same question makes a new trip.
