@@ -100,10 +100,7 @@ public struct DNSResponse: Sendable {
         for index in 0..<(firstAdditional + arcount) {
             let rec = try r.record(at: pos)
             if rec.type == DNSType.opt {
-                guard index >= firstAdditional else { throw WireError("OPT record outside the additional section", offset: pos) }
-                guard rec.ownerIsRoot else { throw WireError("OPT record owner is not the root", offset: pos) }
-                guard edns == nil else { throw WireError("second OPT record", offset: pos) }
-                edns = WireReader.ednsInfo(of: rec)
+                edns = try WireReader.checkedOPT(rec, index: index, firstAdditional: firstAdditional, alreadySeen: edns != nil)
                 optionsRange = rec.rdataStart..<rec.end
             } else {
                 // RFC 2181 §8: a TTL with the top bit set is treated as zero.

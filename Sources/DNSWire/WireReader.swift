@@ -106,6 +106,16 @@ struct WireReader {
         )
     }
 
+    /// The EDNS information of the OPT record `record`, the `index`th record
+    /// of the message, after checking it may stand there (RFC 6891 §6.1.1):
+    /// in the additional section, owned by the root, the only one.
+    static func checkedOPT(_ record: WireRecord, index: Int, firstAdditional: Int, alreadySeen: Bool) throws(WireError) -> EDNSInfo {
+        guard index >= firstAdditional else { throw WireError("OPT record outside the additional section", offset: record.start) }
+        guard record.ownerIsRoot else { throw WireError("OPT record owner is not the root", offset: record.start) }
+        guard !alreadySeen else { throw WireError("second OPT record", offset: record.start) }
+        return ednsInfo(of: record)
+    }
+
     /// What an OPT record's CLASS and TTL fields say.
     static func ednsInfo(of record: WireRecord) -> EDNSInfo {
         EDNSInfo(

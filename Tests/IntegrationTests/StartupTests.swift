@@ -50,29 +50,16 @@ import TestSupport
 
     @Test func versionAndCheckConfigAnswerWithoutStarting() throws {
         let binary = try DaemonProcess.binary()
-        let version = try Self.run(binary, ["--version"])
+        let version = try CommandRunner.run(binary, ["--version"])
         #expect(version.status == 0)
         #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true, "\(version.output)")
 
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).toml")
         try "[server]\nlisten = [\"127.0.0.1:5399\"]\n[upstream]\nservers = [\"127.0.0.1:5398\"]\n".write(to: config, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: config) }
-        let check = try Self.run(binary, ["--config", config.path, "--check-config"])
+        let check = try CommandRunner.run(binary, ["--config", config.path, "--check-config"])
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.contains("127.0.0.1:5399"), "\(check.output)")
         #expect(check.output.contains("127.0.0.1:5398"), "\(check.output)")
-    }
-
-    static func run(_ binary: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -40,16 +40,9 @@ public struct Dig {
 
     /// `dig @server -p port name type +options…` with one try and a 3 s timeout.
     public func query(_ name: String, _ type: String = "A", server: String, port: UInt16, options: [String] = []) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["@\(server)", "-p", "\(port)", name, type, "+tries=1", "+time=3"] + options
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Dig.parse(String(decoding: data, as: UTF8.self), exitCode: process.terminationStatus)
+        let (status, output) = try CommandRunner.run(
+            URL(fileURLWithPath: tool), ["@\(server)", "-p", "\(port)", name, type, "+tries=1", "+time=3"] + options)
+        return Dig.parse(output, exitCode: status)
     }
 
     static func parse(_ output: String, exitCode: Int32) -> Result {

@@ -56,29 +56,11 @@ final class ClientSocket {
     private(set) var fd: Int32
 
     init(address: String, port: UInt16, type: Int32, timeout: Double) throws {
-        let v6 = address.contains(":")
-        fd = socket(v6 ? AF_INET6 : AF_INET, type, 0)
+        let target = try PosixSocketAddress(address: address, port: port)
+        fd = socket(target.family, type, 0)
         guard fd >= 0 else { throw TestFailure("socket(): errno \(errno)") }
         setTimeout(timeout)
-        let rc: Int32
-        if v6 {
-            var sa = sockaddr_in6()
-            sa.sin6_family = sa_family_t(AF_INET6)
-            sa.sin6_port = port.bigEndian
-            inet_pton(AF_INET6, address, &sa.sin6_addr)
-            rc = withUnsafePointer(to: &sa) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
-        } else {
-            var sa = sockaddr_in()
-            sa.sin_family = sa_family_t(AF_INET)
-            sa.sin_port = port.bigEndian
-            inet_pton(AF_INET, address, &sa.sin_addr)
-            rc = withUnsafePointer(to: &sa) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-        }
-        if rc != 0 {
+        if target.withSockaddr({ connect(fd, $0, $1) }) != 0 {
             let error = errno
             close()
             throw TestFailure("connect to \(address):\(port) failed: errno \(error)")
