@@ -21,6 +21,8 @@ final class TCPQueryHandler: ChannelInboundHandler {
     private var outstanding = 0
     private var inputClosed = false
     private var readPaused = false
+    /// Frames received while `maxOutstanding` queries were in flight.
+    private var waiting: [[UInt8]] = []
     private var client: ClientEndpoint?
 
     init(pipeline: any QueryHandler, maxOutstanding: Int, logger: Logger) {
@@ -35,9 +37,19 @@ final class TCPQueryHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        let bytes = Array(unwrapInboundIn(data).readableBytesView)
+        // Frames already read past the cap (one socket read can hold many)
+        // wait here; reading from the socket is paused meanwhile.
+        if outstanding >= maxOutstanding || !waiting.isEmpty {
+            waiting.append(bytes)
+            pauseReading(context: context)
+            return
+        }
+        process(bytes, context: context)
+    }
+
+    private func process(_ bytes: [UInt8], context: ChannelHandlerContext) {
         guard let client else { return }
-        let bytes = Array(frame.readableBytesView)
         switch QueryFrontend.decide(bytes, transport: .tcp, client: client) {
         case .drop(let reason):
             // Garbage on a stream leaves nothing to resynchronize on.
@@ -71,7 +83,7 @@ final class TCPQueryHandler: ChannelInboundHandler {
         }
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
             inputClosed = true
-            if outstanding == 0 { context.close(promise: nil) }
+            if outstanding == 0 && waiting.isEmpty { context.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -86,9 +98,12 @@ final class TCPQueryHandler: ChannelInboundHandler {
         outstanding -= 1
         guard context.channel.isActive else { return }
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: result.wire)), promise: nil)
-        if inputClosed && outstanding == 0 {
+        while outstanding < maxOutstanding && !waiting.isEmpty {
+            process(waiting.removeFirst(), context: context)
+        }
+        if inputClosed && outstanding == 0 && waiting.isEmpty {
             context.close(promise: nil)
-        } else if readPaused && outstanding < maxOutstanding {
+        } else if readPaused && outstanding < maxOutstanding && waiting.isEmpty {
             readPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
             context.read()

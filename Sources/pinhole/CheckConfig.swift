@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PinholeDaemon
 
 /// `pinhole check-config [FILE]`: validates a configuration file the way pinholed would.
@@ -15,7 +16,9 @@ struct CheckConfig: ParsableCommand {
             let config = try ConfigLoader.load(path: file ?? ConfigLoader.defaultPath)
             print(try config.summary())
         } catch {
-            throw ValidationError("\(error)")
+            // The message already says file:line and what is wrong; no usage text.
+            FileHandle.standardError.write(Data("pinhole: \(error)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }

@@ -62,4 +62,25 @@ import TestSupport
         #expect(check.output.contains("127.0.0.1:5399"), "\(check.output)")
         #expect(check.output.contains("127.0.0.1:5398"), "\(check.output)")
     }
+
+    @Test func theCLIChecksConfigFilesWithTheSameErrors() throws {
+        let cli = try DaemonProcess.binary().deletingLastPathComponent().appendingPathComponent("pinhole")
+        let dir = FileManager.default.temporaryDirectory
+        let good = dir.appendingPathComponent("cli-good-\(UUID().uuidString).toml")
+        let bad = dir.appendingPathComponent("cli-bad-\(UUID().uuidString).toml")
+        try "[upstream]\nservers = [\"192.0.2.53\"]\n".write(to: good, atomically: true, encoding: .utf8)
+        try "[upstream]\nservers = [\"192.0.2.53\"]\n[tcp]\nidle_timeout = \"forever\"\n".write(to: bad, atomically: true, encoding: .utf8)
+        defer {
+            try? FileManager.default.removeItem(at: good)
+            try? FileManager.default.removeItem(at: bad)
+        }
+        let ok = try CommandRunner.run(cli, ["check-config", good.path])
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.output.contains("upstream.servers = [\"192.0.2.53:53\"]"), "\(ok.output)")
+
+        let failed = try CommandRunner.run(cli, ["check-config", bad.path])
+        #expect(failed.status != 0)
+        #expect(failed.output.contains("\(bad.lastPathComponent):4"), "\(failed.output)")
+        #expect(failed.output.contains("tcp.idle_timeout"), "\(failed.output)")
+    }
 }
