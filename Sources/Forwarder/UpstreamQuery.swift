@@ -57,8 +57,7 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
         attempt += 1
         serverIndex = server
         self.transport = transport
-        var rng = SystemRandomNumberGenerator()
-        id = UInt16(truncatingIfNeeded: rng.next())
+        id = reactor.nextQueryID()
         let wire = DNSMessageBuilder.upstreamQuery(
             from: query, id: id, advertisedPayloadSize: context.settings.advertisedPayloadSize)
         reactor.schedule(self, at: min(UpstreamReactor.now() &+ context.attemptTimeout, totalDeadline))

@@ -24,6 +24,9 @@ final class UpstreamReactor: @unchecked Sendable {
     /// What each watched descriptor belongs to, indexed by descriptor.
     private var watches: [Watch?] = []
     private var nextSequence: UInt32 = 0
+    /// Unused bits of the last 64 drawn from the system generator (getrandom).
+    private var randomPool: UInt64 = 0
+    private var randomPoolCount = 0
 
     private struct Inbox: ~Copyable {
         var tasks: [@Sendable () -> Void] = []
@@ -148,6 +151,19 @@ final class UpstreamReactor: @unchecked Sendable {
 
     func cancelTimer(_ query: UpstreamQuery) {
         timers.remove(query)
+    }
+
+    /// A random query ID: 16 bits of the kernel's CSPRNG, four per getrandom call.
+    func nextQueryID() -> UInt16 {
+        if randomPoolCount == 0 {
+            var generator = SystemRandomNumberGenerator()
+            randomPool = generator.next()
+            randomPoolCount = 4
+        }
+        let id = UInt16(truncatingIfNeeded: randomPool)
+        randomPool >>= 16
+        randomPoolCount -= 1
+        return id
     }
 
     /// Monotonic nanoseconds, the clock of every deadline here.
