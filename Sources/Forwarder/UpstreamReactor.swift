@@ -108,11 +108,8 @@ final class UpstreamReactor: @unchecked Sendable {
 
     /// Stops the thread: queries still in flight fail, their sockets close.
     func shutdown() {
-        let wake = inbox.withLock { inbox in
-            inbox.stopping = true
-            return true
-        }
-        if wake { signal() }
+        inbox.withLock { $0.stopping = true }
+        signal()
     }
 
     private func signal() {
