@@ -4,44 +4,50 @@ import PinholeCore
 
 /// One query's trip upstream: attempts, failover and the deadline.
 ///
-/// Confined to `lane.loop`: every method runs there, so plain stored
-/// properties need no lock. `completion` is taken (set to nil) exactly once,
-/// and every path that ends an attempt closes its channel.
-final class UpstreamQuery: @unchecked Sendable {
-    private let forwarder: Forwarder
-    private let lane: Forwarder.Lane
+/// Confined to the reactor thread (`context.reactor`): every method runs
+/// there, so plain stored properties need no lock; NIO callbacks of TCP
+/// attempts hop there first. `completion` is taken (set to nil) exactly
+/// once, and every path that ends an attempt closes its socket or channel.
+final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
+    private let context: ForwarderContext
     private let query: DNSQuery
     private let clientTransport: ClientTransport
     private var completion: (@Sendable (Result<UpstreamReply, UpstreamError>) -> Void)?
 
-    private var deadline = NIODeadline.uptimeNanoseconds(0)
-    /// Bumped per attempt; events from an older attempt's channel are ignored.
+    /// The current attempt's timeout (kept by the reactor's deadline heap).
+    var deadline: UInt64 = 0
+    var heapIndex = -1
+
+    /// End of the whole query's budget, monotonic ns.
+    private var totalDeadline: UInt64 = 0
+    /// Bumped per attempt; events from an older attempt are ignored.
     private var attempt = 0
     private var serverIndex = 0
     private var transport: ClientTransport = .udp
     private var id: UInt16 = 0
+    private var socket: UDPSocket?
     private var channel: (any Channel)?
-    private var timer: Scheduled<Void>?
     /// Servers that answered unusably or could not be reached (not retried).
     private var failedServers: [Bool] = []
     /// What happened per attempt, for the error message (failure path only).
     private var notes: [String] = []
 
     init(
-        forwarder: Forwarder, lane: Forwarder.Lane, query: DNSQuery, clientTransport: ClientTransport,
+        context: ForwarderContext, query: DNSQuery, clientTransport: ClientTransport,
         completion: @escaping @Sendable (Result<UpstreamReply, UpstreamError>) -> Void
     ) {
-        self.forwarder = forwarder
-        self.lane = lane
+        self.context = context
         self.query = query
         self.clientTransport = clientTransport
         self.completion = completion
     }
 
+    private var reactor: UpstreamReactor { context.reactor }
+
     func start() {
-        deadline = .now() + forwarder.settings.totalTimeout
-        let count = forwarder.addresses.count
-        let preferred = forwarder.preferredServer.load(ordering: .relaxed)
+        totalDeadline = UpstreamReactor.now() &+ context.totalTimeout
+        let count = context.addresses.count
+        let preferred = context.preferredServer.load(ordering: .relaxed)
         launch(server: (preferred >= 0 && preferred < count) ? preferred : 0, over: clientTransport)
     }
 
@@ -51,73 +57,110 @@ final class UpstreamQuery: @unchecked Sendable {
         attempt += 1
         serverIndex = server
         self.transport = transport
-        var rng = SystemRandomNumberGenerator()
-        id = UInt16(truncatingIfNeeded: rng.next())
+        id = reactor.nextQueryID()
         let wire = DNSMessageBuilder.upstreamQuery(
-            from: query, id: id, advertisedPayloadSize: forwarder.settings.advertisedPayloadSize)
+            from: query, id: id, advertisedPayloadSize: context.settings.advertisedPayloadSize)
+        reactor.schedule(self, at: min(UpstreamReactor.now() &+ context.attemptTimeout, totalDeadline))
 
-        let current = attempt
-        let attemptEnd = min(NIODeadline.now() + forwarder.settings.attemptTimeout, deadline)
-        timer = lane.loop.scheduleTask(deadline: attemptEnd) { self.attemptTimedOut(attempt: current) }
-
-        let address = forwarder.addresses[server]
         switch transport {
         case .udp:
-            // A connected socket per attempt: the kernel picks a random
-            // ephemeral port and drops datagrams from any other source.
-            lane.bootstraps.value.udp.connect(to: address).whenComplete { result in
-                self.connected(result, attempt: current) { channel in
-                    try channel.pipeline.syncOperations.addHandler(UDPReplyHandler(query: self, attempt: current))
-                    channel.writeAndFlush(ByteBuffer(bytes: wire), promise: nil)
-                }
-            }
+            launchUDP(wire, server: server)
         case .tcp:
+            launchTCP(wire, server: server)
+        }
+    }
+
+    /// A fresh connected socket per attempt: the kernel picks a random
+    /// ephemeral port and drops datagrams from any other source.
+    private func launchUDP(_ wire: [UInt8], server: Int) {
+        let name = context.serverNames[server]
+        do {
+            let socket = try UDPSocket.connected(to: context.endpoints[server], name: name)
+            self.socket = socket
+            try socket.send(wire, name: name)
+            try reactor.watch(socket.descriptor, query: self, attempt: attempt)
+        } catch {
+            serverFailed(error.isRefused ? "port unreachable (\(error))" : "\(error)")
+        }
+    }
+
+    /// TCP goes through NIO (rare: TCP clients and truncated replies); its
+    /// events hop back to the reactor.
+    private func launchTCP(_ wire: [UInt8], server: Int) {
+        let current = attempt
+        let lane = context.nextLane()
+        let address = context.addresses[server]
+        let reactor = self.reactor
+        lane.loop.execute {
             lane.bootstraps.value.tcp.connect(to: address).whenComplete { result in
-                self.connected(result, attempt: current) { channel in
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(TCPReplyHandler(query: self, attempt: current))
+                switch result {
+                case .success(let channel):
+                    do {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(
+                            TCPReplyHandler(query: self, attempt: current, reactor: reactor))
+                    } catch {
+                        channel.close(promise: nil)
+                        reactor.execute {
+                            self.attemptFailed(attempt: current, reason: "cannot set up the TCP channel: \(error)")
+                        }
+                        return
+                    }
                     var buffer = channel.allocator.buffer(capacity: wire.count + 2)
                     buffer.writeInteger(UInt16(wire.count))
                     buffer.writeBytes(wire)
                     channel.writeAndFlush(buffer, promise: nil)
+                    reactor.execute { self.tcpConnected(channel, attempt: current) }
+                case .failure(let error):
+                    reactor.execute { self.attemptFailed(attempt: current, reason: "TCP connect failed: \(error)") }
                 }
             }
         }
     }
 
-    private func connected(
-        _ result: Result<any Channel, any Error>, attempt current: Int, send: (any Channel) throws -> Void
-    ) {
-        switch result {
-        case .success(let channel):
-            guard current == attempt, completion != nil else {
-                channel.close(promise: nil)
+    private func tcpConnected(_ channel: any Channel, attempt current: Int) {
+        guard current == attempt, completion != nil else {
+            channel.close(promise: nil)
+            return
+        }
+        self.channel = channel
+    }
+
+    // MARK: - Events (reactor thread)
+
+    /// The attempt's UDP socket has datagrams (or an error) waiting.
+    func socketReadable(attempt current: Int) {
+        while current == attempt, completion != nil, let socket {
+            let count: Int?
+            do {
+                count = try socket.receive(into: reactor.receiveBuffer, name: context.serverNames[serverIndex])
+            } catch {
+                // On a connected UDP socket an ICMP port unreachable surfaces here.
+                serverFailed(error.isRefused ? "port unreachable (\(error))" : "\(error)")
                 return
             }
-            self.channel = channel
-            do {
-                try send(channel)
-            } catch {
-                attemptFailed(attempt: current, reason: "cannot set up the channel: \(error)")
-            }
-        case .failure(let error):
-            attemptFailed(attempt: current, reason: "\(transport) connect failed: \(error)")
+            guard let count else { return }
+            received(UnsafeRawBufferPointer(rebasing: reactor.receiveBuffer[..<count]))
         }
     }
 
-    /// A message from the attempt's channel: ignored unless it matches.
-    func received(_ reply: ByteBuffer, from source: SocketAddress?, attempt current: Int) {
+    /// A framed message from the attempt's TCP connection.
+    func tcpReceived(_ reply: ByteBuffer, attempt current: Int) {
         guard current == attempt, completion != nil else { return }
-        if let source, source != forwarder.addresses[serverIndex] { return }
+        reply.withUnsafeReadableBytes { received($0) }
+    }
+
+    /// A message from the current attempt: ignored unless it matches.
+    private func received(_ reply: UnsafeRawBufferPointer) {
         guard ReplyMatcher.matches(reply, id: id, question: query.question) else { return }
 
         let response: DNSResponse
         do {
-            response = try DNSResponse.parse(Array(reply.readableBytesView))
+            response = try DNSResponse.parse(Array(reply))
         } catch {
             // A datagram that filled the whole buffer was cut by the kernel:
             // the server ignored our advertised size, so ask it over TCP.
-            if transport == .udp && reply.readableBytes >= Forwarder.udpReceiveCapacity {
+            if transport == .udp && reply.count >= reactor.receiveBuffer.count {
                 endAttempt()
                 launch(server: serverIndex, over: .tcp)
                 return
@@ -133,22 +176,23 @@ final class UpstreamQuery: @unchecked Sendable {
             launch(server: serverIndex, over: .tcp)
             return
         }
-        forwarder.preferredServer.store(serverIndex, ordering: .relaxed)
-        finish(.success(UpstreamReply(response: response, server: forwarder.serverNames[serverIndex])))
+        context.preferredServer.store(serverIndex, ordering: .relaxed)
+        finish(.success(UpstreamReply(response: response, server: context.serverNames[serverIndex])))
     }
 
-    /// The attempt's channel failed (refused, reset, closed).
+    /// The attempt's connection failed (refused, reset, closed).
     func attemptFailed(attempt current: Int, reason: String) {
         guard current == attempt, completion != nil else { return }
         serverFailed(reason)
     }
 
-    private func attemptTimedOut(attempt current: Int) {
-        guard current == attempt, completion != nil else { return }
-        timer = nil
-        notes.append("\(forwarder.serverNames[serverIndex]) over \(transport): no reply in time")
+    /// The current attempt's deadline passed (called by the reactor, which
+    /// has already unscheduled it).
+    func timerFired() {
+        guard completion != nil else { return }
+        notes.append("\(context.serverNames[serverIndex]) over \(transport): no reply in time")
         endAttempt()
-        if NIODeadline.now() >= deadline {
+        if UpstreamReactor.now() >= totalDeadline {
             finish(.failure(UpstreamError(.timeout, "upstream timed out: " + notes.joined(separator: "; "))))
             return
         }
@@ -160,9 +204,15 @@ final class UpstreamQuery: @unchecked Sendable {
         launch(server: next, over: clientTransport)
     }
 
+    /// The reactor is stopping: fail now.
+    func abandon(reason: String) {
+        notes.append(reason)
+        finish(.failure(UpstreamError(.failed, "upstream query abandoned: " + notes.joined(separator: "; "))))
+    }
+
     private func serverFailed(_ reason: String) {
-        notes.append("\(forwarder.serverNames[serverIndex]) over \(transport): \(reason)")
-        if failedServers.isEmpty { failedServers = Array(repeating: false, count: forwarder.addresses.count) }
+        notes.append("\(context.serverNames[serverIndex]) over \(transport): \(reason)")
+        if failedServers.isEmpty { failedServers = Array(repeating: false, count: context.addresses.count) }
         failedServers[serverIndex] = true
         endAttempt()
         guard let next = nextServer(after: serverIndex) else {
@@ -174,7 +224,7 @@ final class UpstreamQuery: @unchecked Sendable {
 
     /// The next server after `index` (wrapping, itself last) that has not failed.
     private func nextServer(after index: Int) -> Int? {
-        let count = forwarder.addresses.count
+        let count = context.addresses.count
         for step in 1...count {
             let candidate = (index + step) % count
             if failedServers.isEmpty || !failedServers[candidate] { return candidate }
@@ -182,13 +232,16 @@ final class UpstreamQuery: @unchecked Sendable {
         return nil
     }
 
-    /// Cancels the attempt's timer and closes its channel.
+    /// Cancels the attempt's timer and closes its socket or channel.
     private func endAttempt() {
-        // Bump first: closing fires channelInactive synchronously, and that
-        // event must already look stale.
+        // Bump first: a closing channel's events must already look stale.
         attempt += 1
-        timer?.cancel()
-        timer = nil
+        reactor.cancelTimer(self)
+        if let socket {
+            reactor.unwatch(socket.descriptor)
+            socket.close()
+            self.socket = nil
+        }
         let closing = channel
         channel = nil
         closing?.close(promise: nil)
@@ -198,7 +251,7 @@ final class UpstreamQuery: @unchecked Sendable {
         guard let completion else { return }
         self.completion = nil
         endAttempt()
-        forwarder.outstanding.wrappingSubtract(1, ordering: .relaxed)
+        context.outstanding.wrappingSubtract(1, ordering: .relaxed)
         completion(result)
     }
 }
