@@ -25,6 +25,9 @@ let package = Package(
             providers: [.apt(["libldns-dev"])]
         ),
 
+        // epoll, eventfd and thread names, which Glibc's module leaves out.
+        .systemLibrary(name: "CLinux"),
+
         // DNS messages: parse, build, edit. The only user of CLdns.
         .target(name: "DNSWire", dependencies: ["CLdns"]),
 
@@ -35,7 +38,7 @@ let package = Package(
         .target(
             name: "Forwarder",
             dependencies: [
-                "PinholeCore", "DNSWire",
+                "PinholeCore", "DNSWire", "CLinux",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-import CNIOLinux
+import CLinux
 import Glibc
 import Synchronization
 
@@ -68,7 +68,7 @@ final class UpstreamReactor: @unchecked Sendable {
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { argument in
             let reactor = Unmanaged<UpstreamReactor>.fromOpaque(argument!).takeRetainedValue()
-            _ = CNIOLinux_pthread_setname_np(pthread_self(), "pinhole-upstrm")
+            _ = pinhole_set_thread_name("pinhole-upstrm")
             reactor.run()
             return nil
         }, retained)

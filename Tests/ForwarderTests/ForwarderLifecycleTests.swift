@@ -64,7 +64,10 @@ struct ForwarderLifecycleTests {
         defer { silent.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let query = try Fixtures.query()
-        let before = Self.openDescriptors()
+        // The reactor's own descriptors; counting every descriptor would also
+        // see other tests' sockets that close late.
+        let reactorKinds = ["anon_inode:[eventpoll]", "anon_inode:[eventfd]", "socket:"]
+        let before = Self.openDescriptors(kinds: reactorKinds)
 
         let result: Result<UpstreamReply, UpstreamError> = await withCheckedContinuation { continuation in
             do {
@@ -84,29 +87,39 @@ struct ForwarderLifecycleTests {
         let error = try #require(Fixtures.error(result))
         #expect(error.kind == .failed)
         #expect(error.message.contains("shut down"), "\(error.message)")
-        let after = await Self.settledDescriptors(atMost: before)
+        let after = await Self.settledDescriptors(atMost: before, kinds: reactorKinds)
         #expect(after <= before, "open descriptors: \(before) before, \(after) after")
         try await group.shutdownGracefully()
     }
 
-    /// Entries of /proc/self/fd (the listing's own descriptor excluded).
-    static func openDescriptors() -> Int {
+    /// Entries of /proc/self/fd (the listing's own descriptor excluded),
+    /// or only those whose link target starts with one of `kinds`.
+    static func openDescriptors(kinds: [String] = []) -> Int {
         guard let directory = opendir("/proc/self/fd") else { return -1 }
         defer { closedir(directory) }
         var count = 0
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { count += 1 }
+            guard name != "." && name != ".." else { continue }
+            if kinds.isEmpty {
+                count += 1
+                continue
+            }
+            var target = [CChar](repeating: 0, count: 256)
+            let length = readlink("/proc/self/fd/\(name)", &target, target.count - 1)
+            guard length > 0 else { continue }
+            let link = String(decoding: target.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if kinds.contains(where: { link.hasPrefix($0) }) { count += 1 }
         }
-        return count - 1
+        return kinds.isEmpty ? count - 1 : count
     }
 
-    /// The descriptor count once it has dropped to `limit`, or after a second.
-    static func settledDescriptors(atMost limit: Int) async -> Int {
-        var count = openDescriptors()
+    /// The descriptor count (of `kinds`) once it has dropped to `limit`, or after a second.
+    static func settledDescriptors(atMost limit: Int, kinds: [String] = []) async -> Int {
+        var count = openDescriptors(kinds: kinds)
         for _ in 0..<100 where count > limit {
             try? await Task.sleep(for: .milliseconds(10))
-            count = openDescriptors()
+            count = openDescriptors(kinds: kinds)
         }
         return count
     }
