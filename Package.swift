@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "pinhole",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pinholed", targets: ["pinholed"]),
         .executable(name: "pinhole", targets: ["pinhole"]),
