@@ -24,7 +24,7 @@ let package = Package(
             providers: [.apt(["libldns-dev"])]
         ),
 
-        // epoll, eventfd and thread names, which Glibc's module leaves out.
+        // epoll, eventfd, recvmmsg/sendmmsg and thread names, which Glibc's module leaves out.
         .systemLibrary(name: "CLinux"),
 
         // DNS messages: parse, build, edit. The only user of CLdns.
@@ -33,11 +33,14 @@ let package = Package(
         // Pure logic: stages, cache, protocols for the outside world. No I/O.
         .target(name: "PinholeCore", dependencies: ["DNSWire"]),
 
-        // Upstream client over UDP and TCP (SwiftNIO).
+        // The event loop of the UDP data plane: epoll, timers, raw UDP sockets.
+        .target(name: "Reactor", dependencies: ["CLinux"]),
+
+        // Upstream client: UDP on the reactor, TCP on SwiftNIO.
         .target(
             name: "Forwarder",
             dependencies: [
-                "PinholeCore", "DNSWire", "CLinux",
+                "PinholeCore", "DNSWire", "Reactor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,7 +51,7 @@ let package = Package(
         .target(
             name: "PinholeDaemon",
             dependencies: [
-                "PinholeCore", "DNSWire", "Forwarder",
+                "PinholeCore", "DNSWire", "Forwarder", "Reactor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,14 +2,15 @@ import DNSWire
 import Logging
 import NIOCore
 import PinholeCore
+import Reactor
 
 /// The upstream client: forwards queries to the configured servers over UDP
 /// (TCP for TCP clients and after TC=1), with a fresh random ID and source
 /// port per attempt, strict reply matching, failover and timeouts.
 ///
-/// Queries run on one dedicated reactor thread (`UpstreamReactor`): a raw
-/// connected UDP socket per attempt, watched with epoll. TCP attempts use
-/// the event loops of `group`. Completions are called on the reactor thread.
+/// Queries run on a `Reactor` thread: a raw connected UDP socket per
+/// attempt, watched with epoll. TCP attempts use the event loops of
+/// `group`. Completions are called on the reactor thread.
 public final class Forwarder: Upstream {
     /// Receive buffer for upstream UDP replies. Sized for what upstreams
     /// send (we advertise 1232), not for 64 KiB; a reply that fills it is
@@ -18,24 +19,51 @@ public final class Forwarder: Upstream {
 
     let context: ForwarderContext
     let logger: Logger
+    /// Whether this forwarder started the reactor (and so stops it).
+    private let ownsReactor: Bool
 
-    /// A forwarder sending to `settings.servers`; TCP runs on the loops of `group`.
+    /// A forwarder sending to `settings.servers` on its own reactor thread,
+    /// stopped when the forwarder is released; TCP runs on the loops of `group`.
     /// - Throws: `ForwarderConfigError` when a server address is not numeric,
     ///   a port is out of range or a limit is not positive; `SystemCallError`
     ///   when the reactor thread cannot be started.
-    public init(settings: ForwarderSettings, group: any EventLoopGroup, logger: Logger) throws {
-        self.logger = logger
+    public convenience init(settings: ForwarderSettings, group: any EventLoopGroup, logger: Logger) throws {
         let addresses = try settings.validatedAddresses()
-        let reactor = try UpstreamReactor.start(receiveCapacity: Forwarder.udpReceiveCapacity)
-        context = ForwarderContext(settings: settings, addresses: addresses, group: group, reactor: reactor)
+        let reactor = try Reactor.start(name: "pinhole-upstrm")
+        self.init(settings: settings, addresses: addresses, group: group, reactor: reactor, ownsReactor: true, logger: logger)
+    }
+
+    /// A forwarder running its UDP queries on `reactor`, which the caller
+    /// owns and stops (after the forwarder's last query); TCP runs on the
+    /// loops of `group`.
+    /// - Throws: `ForwarderConfigError` when a server address is not numeric,
+    ///   a port is out of range or a limit is not positive.
+    public convenience init(
+        settings: ForwarderSettings, group: any EventLoopGroup, reactor: Reactor, logger: Logger
+    ) throws {
+        let addresses = try settings.validatedAddresses()
+        self.init(settings: settings, addresses: addresses, group: group, reactor: reactor, ownsReactor: false, logger: logger)
+    }
+
+    private init(
+        settings: ForwarderSettings, addresses: [SocketAddress], group: any EventLoopGroup, reactor: Reactor,
+        ownsReactor: Bool, logger: Logger
+    ) {
+        self.logger = logger
+        self.ownsReactor = ownsReactor
+        context = ForwarderContext(
+            settings: settings, addresses: addresses, group: group, reactor: reactor,
+            receiveCapacity: Forwarder.udpReceiveCapacity)
     }
 
     deinit {
-        context.reactor.shutdown()
+        if ownsReactor { context.reactor.shutdown() }
     }
 
     /// Resolves `query` upstream (see `Upstream.resolve`): calls `completion`
-    /// exactly once, on the reactor thread (or at once on refusal).
+    /// exactly once, on the reactor thread (or at once on refusal). Called
+    /// on the reactor thread, the query starts at once, and a failure to
+    /// even send may complete before this returns.
     public func resolve(
         _ query: DNSQuery, transport: ClientTransport,
         completion: @escaping @Sendable (Result<UpstreamReply, UpstreamError>) -> Void
@@ -52,6 +80,11 @@ public final class Forwarder: Upstream {
         }
         let upstreamQuery = UpstreamQuery(
             context: context, query: query, clientTransport: transport, completion: completion)
-        context.reactor.execute { upstreamQuery.start() }
+        if context.reactor.isCurrentThread {
+            upstreamQuery.start()
+        } else if !context.reactor.execute({ upstreamQuery.start() }) {
+            context.outstanding.wrappingSubtract(1, ordering: .relaxed)
+            completion(.failure(UpstreamError(.failed, "upstream query abandoned: the forwarder was shut down")))
+        }
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Reactor
 import Synchronization
 
 /// What every query of one `Forwarder` shares: settings, server addresses,
@@ -11,13 +12,16 @@ final class ForwarderContext: Sendable {
     /// Server addresses for NIO (TCP), same order as `settings.servers`.
     let addresses: [SocketAddress]
     /// The same as C socket addresses (UDP).
-    let endpoints: [UpstreamEndpoint]
+    let endpoints: [RawSocketAddress]
     /// "addr:port" per server, made once so the success path formats nothing.
     let serverNames: [String]
     /// Timeouts in nanoseconds, the reactor's clock unit.
     let attemptTimeout: UInt64
     let totalTimeout: UInt64
-    let reactor: UpstreamReactor
+    let reactor: Reactor
+    /// Scratch buffer for reading UDP replies, one at a time on the reactor thread.
+    nonisolated(unsafe) let receiveBuffer: UnsafeMutableRawBufferPointer
+    let queryIDs = QueryIDSource()
     /// Queries in flight (bounded by `settings.maxOutstanding`).
     let outstanding = Atomic<Int>(0)
     /// Index of the server that last answered well: the next query starts there.
@@ -36,20 +40,28 @@ final class ForwarderContext: Sendable {
         let tcp: ClientBootstrap
     }
 
-    init(settings: ForwarderSettings, addresses: [SocketAddress], group: any EventLoopGroup, reactor: UpstreamReactor) {
+    init(
+        settings: ForwarderSettings, addresses: [SocketAddress], group: any EventLoopGroup, reactor: Reactor,
+        receiveCapacity: Int
+    ) {
         self.settings = settings
         self.addresses = addresses
-        endpoints = addresses.map(UpstreamEndpoint.init)
+        endpoints = addresses.map(RawSocketAddress.init)
         serverNames = settings.servers.map(\.description)
         attemptTimeout = UInt64(settings.attemptTimeout.nanoseconds)
         totalTimeout = UInt64(settings.totalTimeout.nanoseconds)
         self.reactor = reactor
+        receiveBuffer = .allocate(byteCount: receiveCapacity, alignment: 16)
         lanes = group.makeIterator().map { loop in
             let tcp = ClientBootstrap(group: loop)
                 .connectTimeout(settings.attemptTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
             return Lane(loop: loop, bootstraps: .makeBoxSendingValue(Bootstraps(tcp: tcp), eventLoop: loop))
         }
+    }
+
+    deinit {
+        receiveBuffer.deallocate()
     }
 
     /// The event loops in turn, for TCP attempts.

@@ -1,4 +1,5 @@
 import NIOCore
+import Reactor
 
 /// Hands framed messages and failures from an upstream TCP connection to
 /// its query, on the reactor thread.
@@ -7,9 +8,9 @@ final class TCPReplyHandler: ChannelInboundHandler {
 
     private let query: UpstreamQuery
     private let attempt: Int
-    private let reactor: UpstreamReactor
+    private let reactor: Reactor
 
-    init(query: UpstreamQuery, attempt: Int, reactor: UpstreamReactor) {
+    init(query: UpstreamQuery, attempt: Int, reactor: Reactor) {
         self.query = query
         self.attempt = attempt
         self.reactor = reactor

@@ -1,6 +1,7 @@
 import DNSWire
 import NIOCore
 import PinholeCore
+import Reactor
 
 /// One query's trip upstream: attempts, failover and the deadline.
 ///
@@ -8,15 +9,14 @@ import PinholeCore
 /// there, so plain stored properties need no lock; NIO callbacks of TCP
 /// attempts hop there first. `completion` is taken (set to nil) exactly
 /// once, and every path that ends an attempt closes its socket or channel.
-final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
+final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
     private let context: ForwarderContext
     private let query: DNSQuery
     private let clientTransport: ClientTransport
     private var completion: (@Sendable (Result<UpstreamReply, UpstreamError>) -> Void)?
 
     /// The current attempt's timeout (kept by the reactor's deadline heap).
-    var deadline: UInt64 = 0
-    var heapIndex = -1
+    var reactorTimerSlot = ReactorTimerSlot()
 
     /// End of the whole query's budget, monotonic ns.
     private var totalDeadline: UInt64 = 0
@@ -42,10 +42,10 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
         self.completion = completion
     }
 
-    private var reactor: UpstreamReactor { context.reactor }
+    private var reactor: Reactor { context.reactor }
 
     func start() {
-        totalDeadline = UpstreamReactor.now() &+ context.totalTimeout
+        totalDeadline = Reactor.now() &+ context.totalTimeout
         let count = context.addresses.count
         let preferred = context.preferredServer.load(ordering: .relaxed)
         launch(server: (preferred >= 0 && preferred < count) ? preferred : 0, over: clientTransport)
@@ -57,10 +57,10 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
         attempt += 1
         serverIndex = server
         self.transport = transport
-        id = reactor.nextQueryID()
+        id = context.queryIDs.next()
         let wire = DNSMessageBuilder.upstreamQuery(
             from: query, id: id, advertisedPayloadSize: context.settings.advertisedPayloadSize)
-        reactor.schedule(self, at: min(UpstreamReactor.now() &+ context.attemptTimeout, totalDeadline))
+        reactor.schedule(self, at: min(Reactor.now() &+ context.attemptTimeout, totalDeadline))
 
         switch transport {
         case .udp:
@@ -78,7 +78,7 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
             let socket = try UDPSocket.connected(to: context.endpoints[server], name: name)
             self.socket = socket
             try socket.send(wire, name: name)
-            try reactor.watch(socket.descriptor, query: self, attempt: attempt)
+            try reactor.watch(socket.descriptor, self)
         } catch {
             serverFailed(error.isRefused ? "port unreachable (\(error))" : "\(error)")
         }
@@ -128,19 +128,24 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
 
     // MARK: - Events (reactor thread)
 
-    /// The attempt's UDP socket has datagrams (or an error) waiting.
-    func socketReadable(attempt current: Int) {
+    /// The attempt's UDP socket has datagrams (or an error) waiting (the
+    /// reactor forgets the socket when the attempt ends, so it is current).
+    func readable() {
+        socketReadable(attempt: attempt)
+    }
+
+    private func socketReadable(attempt current: Int) {
         while current == attempt, completion != nil, let socket {
             let count: Int?
             do {
-                count = try socket.receive(into: reactor.receiveBuffer, name: context.serverNames[serverIndex])
+                count = try socket.receive(into: context.receiveBuffer, name: context.serverNames[serverIndex])
             } catch {
                 // On a connected UDP socket an ICMP port unreachable surfaces here.
                 serverFailed(error.isRefused ? "port unreachable (\(error))" : "\(error)")
                 return
             }
             guard let count else { return }
-            received(UnsafeRawBufferPointer(rebasing: reactor.receiveBuffer[..<count]))
+            received(UnsafeRawBufferPointer(rebasing: context.receiveBuffer[..<count]))
         }
     }
 
@@ -160,7 +165,7 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
         } catch {
             // A datagram that filled the whole buffer was cut by the kernel:
             // the server ignored our advertised size, so ask it over TCP.
-            if transport == .udp && reply.count >= reactor.receiveBuffer.count {
+            if transport == .udp && reply.count >= context.receiveBuffer.count {
                 endAttempt()
                 launch(server: serverIndex, over: .tcp)
                 return
@@ -192,7 +197,7 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
         guard completion != nil else { return }
         notes.append("\(context.serverNames[serverIndex]) over \(transport): no reply in time")
         endAttempt()
-        if UpstreamReactor.now() >= totalDeadline {
+        if Reactor.now() >= totalDeadline {
             finish(.failure(UpstreamError(.timeout, "upstream timed out: " + notes.joined(separator: "; "))))
             return
         }
@@ -205,8 +210,8 @@ final class UpstreamQuery: DeadlineHeapElement, @unchecked Sendable {
     }
 
     /// The reactor is stopping: fail now.
-    func abandon(reason: String) {
-        notes.append(reason)
+    func reactorStopped() {
+        notes.append("the forwarder was shut down")
         finish(.failure(UpstreamError(.failed, "upstream query abandoned: " + notes.joined(separator: "; "))))
     }
 

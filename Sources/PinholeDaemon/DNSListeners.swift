@@ -3,68 +3,52 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import PinholeCore
+import Reactor
 
-/// The bound UDP and TCP sockets pinholed answers on.
+/// The bound UDP and TCP sockets pinholed answers on: UDP on the reactor
+/// thread (beside the upstream queries), TCP on NIO's event loops.
 final class DNSListeners: Sendable {
+    let udp: [UDPListener]
     let channels: [any Channel]
 
-    private init(channels: [any Channel]) {
+    private init(udp: [UDPListener], channels: [any Channel]) {
+        self.udp = udp
         self.channels = channels
     }
 
-    /// Binds every configured address on UDP and TCP; on any failure closes
-    /// what was bound and throws a `StartupError` naming the address and,
-    /// when the port is taken, the process holding it.
+    /// Binds every configured address on UDP (served on `reactor`) and TCP
+    /// (on `group`); on any failure closes what was bound and throws a
+    /// `StartupError` naming the address and, when the port is taken, the
+    /// process holding it.
     static func bind(
-        settings: ListenerSettings, pipeline: any QueryHandler, group: any EventLoopGroup, logger: Logger
+        settings: ListenerSettings, pipeline: any QueryHandler, group: any EventLoopGroup, reactor: Reactor,
+        logger: Logger
     ) async throws -> DNSListeners {
+        var udp: [UDPListener] = []
         var bound: [any Channel] = []
         let limiter = ConnectionLimiter(limit: settings.maxTCPConnections)
         do {
             for (host, port) in settings.addresses {
-                bound.append(
-                    try await bindUDP(host: host, port: port, settings: settings, pipeline: pipeline, group: group, logger: logger))
+                udp.append(
+                    try await UDPListener.bind(
+                        host: host, port: port, settings: settings, pipeline: pipeline, reactor: reactor, logger: logger))
                 bound.append(
                     try await bindTCP(
                         host: host, port: port, settings: settings, limiter: limiter, pipeline: pipeline, group: group,
                         logger: logger))
             }
         } catch {
+            for listener in udp { await listener.close() }
             for channel in bound { try? await channel.close() }
             throw error
         }
-        return DNSListeners(channels: bound)
+        return DNSListeners(udp: udp, channels: bound)
     }
 
     /// Closes every listening socket.
     func close() async {
+        for listener in udp { await listener.close() }
         for channel in channels { try? await channel.close() }
-    }
-
-    private static func bindUDP(
-        host: String, port: Int, settings: ListenerSettings, pipeline: any QueryHandler, group: any EventLoopGroup,
-        logger: Logger
-    ) async throws -> any Channel {
-        let bootstrap = DatagramBootstrap(group: group)
-            // One recvmmsg of up to 32 queries per wake-up, then the replies go
-            // out together: batching without holding early replies long.
-            .channelOption(.maxMessagesPerRead, value: 1)
-            .channelOption(.datagramVectorReadMessageCount, value: 32)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 4096))
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        UDPQueryHandler(
-                            pipeline: pipeline, maxOutstandingPerClient: settings.maxOutstandingPerClient,
-                            logger: logger))
-                }
-            }
-        do {
-            return try await bootstrap.bind(host: host, port: port).get()
-        } catch {
-            throw StartupError.bind(host: host, port: port, transport: .udp, error: error, configHint: settings.configHint)
-        }
     }
 
     private static func bindTCP(

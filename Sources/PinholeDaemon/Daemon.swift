@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PinholeCore
+import Reactor
 import ServiceLifecycle
 
 /// pinholed: assembles the stages, binds the listeners and serves until
@@ -25,11 +26,16 @@ public enum Daemon {
         config: DaemonConfig, configPath: String, group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws {
         let upstreams = try config.resolvedUpstreams()
-        let forwarder = try Forwarder(settings: config.forwarderSettings(upstreams: upstreams), group: group, logger: logger)
+        // One thread for the whole UDP data plane: client listeners and upstream queries.
+        let reactor = try Reactor.start(name: "pinhole-udp")
+        defer { reactor.shutdown() }
+        let forwarder = try Forwarder(
+            settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let pipeline = Pipeline.make(cache: cache, upstream: forwarder)
         let listeners = try await DNSListeners.bind(
-            settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, logger: logger)
+            settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, reactor: reactor,
+            logger: logger)
 
         logger.notice(
             "pinholed \(PinholeVersion.string) ready",

@@ -2,31 +2,28 @@ import CLinux
 import Glibc
 import Synchronization
 
-/// The thread that runs every upstream query: it owns the queries' state,
-/// their UDP sockets (watched with epoll) and their timeouts (a deadline
-/// heap), so a query's trip upstream costs a few system calls and no
-/// channel, pipeline or future.
+/// A small event loop on its own thread: descriptors watched for
+/// readability with epoll, deadlines in a heap, and tasks from other
+/// threads. pinholed runs its whole UDP data plane here (client listeners
+/// and upstream queries), so a query costs a few system calls and no
+/// thread hop.
 ///
 /// Other threads talk to it only through `execute` (a locked inbox plus an
-/// eventfd, written only when the reactor is asleep). Everything else here
-/// is for the reactor thread alone; `@unchecked Sendable` rests on that.
-/// TCP attempts still use NIO, and their events hop here with `execute`.
-final class UpstreamReactor: @unchecked Sendable {
-    /// Shared scratch buffer for reading replies (the reactor reads one at a time).
-    let receiveBuffer: UnsafeMutableRawBufferPointer
-
+/// eventfd, written only when the reactor is asleep) and `shutdown`.
+/// Everything else is for the reactor thread alone (`isCurrentThread`);
+/// `@unchecked Sendable` rests on that.
+public final class Reactor: @unchecked Sendable {
     private let epoll: Int32
     private let wakeup: Int32
     private let inbox = Mutex(Inbox())
+    /// The reactor thread's pthread_t once it runs, 0 before.
+    private let threadID = Atomic<UInt>(0)
 
     // Reactor thread only.
-    private var timers = DeadlineHeap<UpstreamQuery>()
+    private var timers = DeadlineHeap()
     /// What each watched descriptor belongs to, indexed by descriptor.
     private var watches: [Watch?] = []
     private var nextSequence: UInt32 = 0
-    /// Unused bits of the last 64 drawn from the system generator (getrandom).
-    private var randomPool: UInt64 = 0
-    private var randomPoolCount = 0
 
     private struct Inbox: ~Copyable {
         var tasks: [@Sendable () -> Void] = []
@@ -35,79 +32,96 @@ final class UpstreamReactor: @unchecked Sendable {
         var stopping = false
     }
 
-    /// A watched socket: the query and attempt it serves, and a sequence
-    /// number that tells it apart from an earlier socket with the same
-    /// descriptor number (an epoll batch may still hold the old one's event).
+    /// A watched descriptor's handler, and a sequence number that tells it
+    /// apart from an earlier descriptor with the same number (an epoll batch
+    /// may still hold the old one's event).
     private struct Watch {
         var sequence: UInt32
-        var query: UpstreamQuery
-        var attempt: Int
+        var handler: any ReactorReadable
     }
 
-    /// epoll data of the wakeup eventfd; socket events carry sequence << 32 | fd.
+    /// epoll data of the wakeup eventfd; descriptor events carry sequence << 32 | fd.
     private static let wakeupToken = UInt64.max
 
-    /// Starts a reactor thread.
+    /// Starts a reactor thread named `name` (at most 15 bytes are kept).
     /// - Throws: `SystemCallError` when epoll, the eventfd or the thread cannot be created.
-    static func start(receiveCapacity: Int) throws(SystemCallError) -> UpstreamReactor {
+    public static func start(name: String) throws(SystemCallError) -> Reactor {
         let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard epoll >= 0 else { throw SystemCallError(call: "epoll_create1", target: "upstream reactor", errno: errno) }
+        guard epoll >= 0 else { throw SystemCallError(call: "epoll_create1", target: "reactor \(name)", errno: errno) }
         let wakeup = eventfd(0, Int32(EFD_CLOEXEC) | Int32(EFD_NONBLOCK))
         guard wakeup >= 0 else {
-            let error = SystemCallError(call: "eventfd", target: "upstream reactor", errno: errno)
+            let error = SystemCallError(call: "eventfd", target: "reactor \(name)", errno: errno)
             close(epoll)
             throw error
         }
-        let reactor = UpstreamReactor(epoll: epoll, wakeup: wakeup, receiveCapacity: receiveCapacity)
+        let reactor = Reactor(epoll: epoll, wakeup: wakeup)
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: wakeupToken))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event) == 0 else {
-            throw SystemCallError(call: "epoll_ctl ADD", target: "upstream reactor eventfd", errno: errno)
+            throw SystemCallError(call: "epoll_ctl ADD", target: "reactor \(name) eventfd", errno: errno)
         }
         // The thread keeps the reactor alive until it has cleaned up.
-        let retained = Unmanaged.passRetained(reactor).toOpaque()
+        let start = Unmanaged.passRetained(Start(reactor: reactor, name: name)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { argument in
-            let reactor = Unmanaged<UpstreamReactor>.fromOpaque(argument!).takeRetainedValue()
-            _ = pinhole_set_thread_name("pinhole-upstrm")
-            reactor.run()
+            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
+            _ = pinhole_set_thread_name(String(decoding: start.name.utf8.prefix(15), as: UTF8.self))
+            start.reactor.run()
             return nil
-        }, retained)
+        }, start)
         guard status == 0 else {
-            Unmanaged<UpstreamReactor>.fromOpaque(retained).release()
-            throw SystemCallError(call: "pthread_create", target: "upstream reactor", errno: status)
+            Unmanaged<Start>.fromOpaque(start).release()
+            throw SystemCallError(call: "pthread_create", target: "reactor \(name)", errno: status)
         }
         pthread_detach(thread)
         return reactor
     }
 
-    private init(epoll: Int32, wakeup: Int32, receiveCapacity: Int) {
+    /// What the new thread needs, passed through pthread_create's argument.
+    private final class Start {
+        let reactor: Reactor
+        let name: String
+        init(reactor: Reactor, name: String) {
+            self.reactor = reactor
+            self.name = name
+        }
+    }
+
+    private init(epoll: Int32, wakeup: Int32) {
         self.epoll = epoll
         self.wakeup = wakeup
-        receiveBuffer = .allocate(byteCount: receiveCapacity, alignment: 16)
     }
 
     deinit {
-        receiveBuffer.deallocate()
         close(epoll)
         close(wakeup)
     }
 
     // MARK: - Any thread
 
-    /// Runs `task` on the reactor thread, after the tasks already queued.
-    /// Dropped once the reactor has stopped.
-    func execute(_ task: @escaping @Sendable () -> Void) {
-        let wake = inbox.withLock { inbox in
-            guard !inbox.stopping else { return false }
-            inbox.tasks.append(task)
-            defer { inbox.sleeping = false }
-            return inbox.sleeping
-        }
-        if wake { signal() }
+    /// Whether the caller runs on the reactor thread (where everything but
+    /// `execute` and `shutdown` must be called).
+    public var isCurrentThread: Bool {
+        threadID.load(ordering: .relaxed) == UInt(pthread_self())
     }
 
-    /// Stops the thread: queries still in flight fail, their sockets close.
-    func shutdown() {
+    /// Runs `task` on the reactor thread, after the tasks already queued.
+    /// - Returns: false, dropping the task, once the reactor is stopping.
+    @discardableResult
+    public func execute(_ task: @escaping @Sendable () -> Void) -> Bool {
+        let (accepted, wake) = inbox.withLock { inbox in
+            guard !inbox.stopping else { return (false, false) }
+            inbox.tasks.append(task)
+            defer { inbox.sleeping = false }
+            return (true, inbox.sleeping)
+        }
+        if wake { signal() }
+        return accepted
+    }
+
+    /// Stops the thread after the tasks already queued: timers still
+    /// scheduled get `reactorStopped()`. Watched descriptors stay open:
+    /// their owners close them.
+    public func shutdown() {
         inbox.withLock { $0.stopping = true }
         signal()
     }
@@ -120,57 +134,49 @@ final class UpstreamReactor: @unchecked Sendable {
 
     // MARK: - Reactor thread
 
-    /// Watches `socket` for replies to `query`'s `attempt`.
-    func watch(_ descriptor: Int32, query: UpstreamQuery, attempt: Int) throws(SystemCallError) {
+    /// Calls `handler.readable()` whenever `descriptor` is readable, until
+    /// `unwatch` (or until the descriptor is closed).
+    /// - Throws: `SystemCallError` when epoll refuses the descriptor.
+    public func watch(_ descriptor: Int32, _ handler: any ReactorReadable) throws(SystemCallError) {
         nextSequence &+= 1
         let data = UInt64(nextSequence) << 32 | UInt64(UInt32(bitPattern: descriptor))
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: data))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0 else {
-            throw SystemCallError(call: "epoll_ctl ADD", target: "upstream UDP socket", errno: errno)
+            throw SystemCallError(call: "epoll_ctl ADD", target: "descriptor \(descriptor)", errno: errno)
         }
         let index = Int(descriptor)
         if index >= watches.count {
             watches.append(contentsOf: repeatElement(nil, count: max(index + 1 - watches.count, watches.count)))
         }
-        watches[index] = Watch(sequence: nextSequence, query: query, attempt: attempt)
+        watches[index] = Watch(sequence: nextSequence, handler: handler)
     }
 
     /// Forgets `descriptor`; the caller closes it, which removes it from epoll.
-    func unwatch(_ descriptor: Int32) {
+    public func unwatch(_ descriptor: Int32) {
         let index = Int(descriptor)
         if index < watches.count { watches[index] = nil }
     }
 
-    /// Calls `query.timerFired()` at `deadline` (monotonic ns) unless cancelled.
-    func schedule(_ query: UpstreamQuery, at deadline: UInt64) {
-        timers.schedule(query, at: deadline)
+    /// Calls `timer.timerFired()` at `deadline` (monotonic ns, see `now()`)
+    /// unless cancelled first; moves it when already scheduled.
+    public func schedule(_ timer: any ReactorTimer, at deadline: UInt64) {
+        timers.schedule(timer, at: deadline)
     }
 
-    func cancelTimer(_ query: UpstreamQuery) {
-        timers.remove(query)
-    }
-
-    /// A random query ID: 16 bits of the kernel's CSPRNG, four per getrandom call.
-    func nextQueryID() -> UInt16 {
-        if randomPoolCount == 0 {
-            var generator = SystemRandomNumberGenerator()
-            randomPool = generator.next()
-            randomPoolCount = 4
-        }
-        let id = UInt16(truncatingIfNeeded: randomPool)
-        randomPool >>= 16
-        randomPoolCount -= 1
-        return id
+    /// Unschedules `timer`; nothing when it is not scheduled.
+    public func cancelTimer(_ timer: any ReactorTimer) {
+        timers.remove(timer)
     }
 
     /// Monotonic nanoseconds, the clock of every deadline here.
-    static func now() -> UInt64 {
+    public static func now() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     private func run() {
+        threadID.store(UInt(pthread_self()), ordering: .relaxed)
         let capacity = 128
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
@@ -188,9 +194,9 @@ final class UpstreamReactor: @unchecked Sendable {
             while let due = timers.popDue(now: now) { due.timerFired() }
 
             var timeout: Int32 = -1
-            if let next = timers.first {
+            if let next = timers.firstDeadline {
                 // Round up: waking a little late is fine, early would spin.
-                let milliseconds = (next.deadline &- min(next.deadline, now) + 999_999) / 1_000_000
+                let milliseconds = (next &- min(next, now) + 999_999) / 1_000_000
                 timeout = Int32(min(milliseconds, 60_000))
             }
             let mustRun = inbox.withLock { inbox in
@@ -214,11 +220,11 @@ final class UpstreamReactor: @unchecked Sendable {
                 guard descriptor < watches.count, let watch = watches[descriptor],
                       watch.sequence == UInt32(truncatingIfNeeded: data >> 32)
                 else { continue }
-                watch.query.socketReadable(attempt: watch.attempt)
+                watch.handler.readable()
             }
         }
-        for query in timers.removeAll() {
-            query.abandon(reason: "the forwarder was shut down")
-        }
+        for timer in timers.removeAll() { timer.reactorStopped() }
+        watches.removeAll()
+        threadID.store(0, ordering: .relaxed)
     }
 }
