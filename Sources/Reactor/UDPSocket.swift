@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A non-blocking UDP socket: either connected to one server (the kernel
