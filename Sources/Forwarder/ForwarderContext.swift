@@ -22,6 +22,7 @@ final class ForwarderContext: Sendable {
     /// Scratch buffer for reading UDP replies, one at a time on the reactor thread.
     nonisolated(unsafe) let receiveBuffer: UnsafeMutableRawBufferPointer
     let queryIDs = QueryIDSource()
+    let closer: DeferredSocketCloser
     /// Queries in flight (bounded by `settings.maxOutstanding`).
     let outstanding = Atomic<Int>(0)
     /// Index of the server that last answered well: the next query starts there.
@@ -51,6 +52,7 @@ final class ForwarderContext: Sendable {
         attemptTimeout = UInt64(settings.attemptTimeout.nanoseconds)
         totalTimeout = UInt64(settings.totalTimeout.nanoseconds)
         self.reactor = reactor
+        closer = DeferredSocketCloser(reactor: reactor)
         receiveBuffer = .allocate(byteCount: receiveCapacity, alignment: 16)
         lanes = group.makeIterator().map { loop in
             let tcp = ClientBootstrap(group: loop)

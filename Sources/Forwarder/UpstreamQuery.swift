@@ -243,8 +243,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
         attempt += 1
         reactor.cancelTimer(self)
         if let socket {
-            reactor.unwatch(socket.descriptor)
-            socket.close()
+            context.closer.close(socket)
             self.socket = nil
         }
         let closing = channel
@@ -255,8 +254,9 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
     private func finish(_ result: Result<UpstreamReply, UpstreamError>) {
         guard let completion else { return }
         self.completion = nil
-        endAttempt()
         context.outstanding.wrappingSubtract(1, ordering: .relaxed)
+        // Answer first: the attempt's clean-up is not on the client's path.
         completion(result)
+        endAttempt()
     }
 }

@@ -10,13 +10,14 @@ import Reactor
 ///
 /// Each wake-up reads a batch of queries with one `recvmmsg`; the replies
 /// produced meanwhile (cache hits, errors) go out together with one
-/// `sendmmsg`. Replies that come later, from an upstream, are sent at once
-/// when they complete on the reactor thread, or hop there first (TCP
-/// upstream replies complete on NIO's threads).
+/// `sendmmsg`. Replies that come later, from an upstream, are queued too
+/// and sent together once the reactor has handled its current round of
+/// events (`runAfterEvents`); those completing on another thread (TCP
+/// upstream replies complete on NIO's) hop to the reactor first.
 ///
 /// Confined to the reactor thread but for `bind` and `close`;
 /// `@unchecked Sendable` rests on that.
-final class UDPListener: ReactorReadable, @unchecked Sendable {
+final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendable {
     /// Queries read per `recvmmsg`, and bytes kept per query (a longer one
     /// is dropped: no client sends queries that long).
     static let batchSize = 32
@@ -42,6 +43,8 @@ final class UDPListener: ReactorReadable, @unchecked Sendable {
     /// then (a cache hit) joins the batch's replies, with no outstanding bookkeeping.
     private var handlingSynchronously = false
     private var closed = false
+    /// The reactor will call `runAfterEvents` at the end of this round.
+    private var flushRequested = false
 
     private init(
         socket: UDPSocket, name: String, reactor: Reactor, pipeline: any QueryHandler, maxOutstandingPerClient: Int,
@@ -118,8 +121,11 @@ final class UDPListener: ReactorReadable, @unchecked Sendable {
 
     private func closeNow() {
         guard !closed else { return }
+        if reactor.isCurrentThread {
+            flush()
+            reactor.unwatch(socket.descriptor)
+        }
         closed = true
-        if reactor.isCurrentThread { reactor.unwatch(socket.descriptor) }
         socket.close()
     }
 
@@ -136,10 +142,20 @@ final class UDPListener: ReactorReadable, @unchecked Sendable {
                 return
             }
             for index in 0..<count { handleDatagram(index) }
-            if outgoing.flush() > 0 {
-                logger.debug("UDP replies dropped", metadata: ["error": "\(outgoing.lastError.map { "\($0)" } ?? "?")"])
-            }
+            flush()
             if count < received.capacity { return }
+        }
+    }
+
+    func runAfterEvents() {
+        flushRequested = false
+        flush()
+    }
+
+    private func flush() {
+        guard !closed else { return }
+        if outgoing.flush() > 0 {
+            logger.debug("UDP replies dropped", metadata: ["error": "\(outgoing.lastError.map { "\($0)" } ?? "?")"])
         }
     }
 
@@ -192,16 +208,17 @@ final class UDPListener: ReactorReadable, @unchecked Sendable {
         }
     }
 
-    /// A reply that completed after its read batch: sent at once.
+    /// A reply that completed after its read batch: queued, and sent with
+    /// the others of this reactor round.
     private func finish(_ result: QueryResult, client: ClientEndpoint, to remote: RawSocketAddress, limit: Int) {
         if let waiting = outstanding[client] {
             if waiting <= 1 { outstanding[client] = nil } else { outstanding[client] = waiting - 1 }
         }
         guard !closed else { return }
-        do {
-            try socket.send(DNSMessageBuilder.fitForUDP(result.wire, limit: limit), to: remote, name: name)
-        } catch {
-            logger.debug("UDP reply dropped", metadata: ["client": "\(client)", "error": "\(error)"])
+        outgoing.append(DNSMessageBuilder.fitForUDP(result.wire, limit: limit), to: remote)
+        if !flushRequested {
+            flushRequested = true
+            reactor.runAfterEvents(self)
         }
     }
 }

@@ -24,6 +24,9 @@ public final class Reactor: @unchecked Sendable {
     /// What each watched descriptor belongs to, indexed by descriptor.
     private var watches: [Watch?] = []
     private var nextSequence: UInt32 = 0
+    /// Work to run once the current round is over (`runAfterEvents`).
+    private var deferred: [any ReactorDeferredWork] = []
+    private var deferredNow: [any ReactorDeferredWork] = []
 
     private struct Inbox: ~Copyable {
         var tasks: [@Sendable () -> Void] = []
@@ -168,6 +171,13 @@ public final class Reactor: @unchecked Sendable {
         timers.remove(timer)
     }
 
+    /// Calls `work.runAfterEvents()` once the current round of events,
+    /// tasks and timers is handled, before the reactor waits again. The
+    /// caller asks once per round (it keeps its own "already asked" flag).
+    public func runAfterEvents(_ work: any ReactorDeferredWork) {
+        deferred.append(work)
+    }
+
     /// Monotonic nanoseconds, the clock of every deadline here.
     public static func now() -> UInt64 {
         var time = timespec()
@@ -192,6 +202,13 @@ public final class Reactor: @unchecked Sendable {
 
             let now = Self.now()
             while let due = timers.popDue(now: now) { due.timerFired() }
+
+            // Deferred work may defer more (it may complete queries): run until none is left.
+            while !deferred.isEmpty {
+                swap(&deferred, &deferredNow)
+                for work in deferredNow { work.runAfterEvents() }
+                deferredNow.removeAll(keepingCapacity: true)
+            }
 
             var timeout: Int32 = -1
             if let next = timers.firstDeadline {
@@ -224,6 +241,8 @@ public final class Reactor: @unchecked Sendable {
             }
         }
         for timer in timers.removeAll() { timer.reactorStopped() }
+        for work in deferred { work.runAfterEvents() }
+        deferred.removeAll()
         watches.removeAll()
         threadID.store(0, ordering: .relaxed)
     }
