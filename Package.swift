@@ -86,6 +86,7 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "TestSupport"]),
         .testTarget(name: "PinholeCoreTests", dependencies: ["PinholeCore", "DNSWire"]),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor"]),
         .testTarget(
             name: "ForwarderTests",
             dependencies: [

@@ -66,18 +66,6 @@ public struct UDPSocket: Sendable {
         }
     }
 
-    /// Sends `datagram` to `address` in one call (an unconnected socket).
-    public func send(_ datagram: [UInt8], to address: RawSocketAddress, name: String) throws(SystemCallError) {
-        let sent = datagram.withUnsafeBytes { bytes in
-            address.withSockAddr { address, length in
-                sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), address, length)
-            }
-        }
-        guard sent == datagram.count else {
-            throw SystemCallError(call: "sendto", target: name, errno: sent < 0 ? errno : EMSGSIZE)
-        }
-    }
-
     /// Reads one datagram into `buffer`: its length (cut to the buffer's
     /// size by the kernel), or nil when none is waiting.
     public func receive(into buffer: UnsafeMutableRawBufferPointer, name: String) throws(SystemCallError) -> Int? {
