@@ -7,13 +7,15 @@ public final class DaemonProcess: @unchecked Sendable {
     public let process: Process
     /// Where its stderr (the log) goes.
     public let logFile: URL
+    /// Holds the config file and the log; removed with this object.
+    private let directory: URL
     public let listenAddress: String
     public let listenPort: UInt16
 
     /// Starts `pinholed` listening on `address`:`port` (UDP and TCP), with
     /// `arguments` added, and waits until it logs that it is ready.
-    /// - Parameter configText: written to a temporary file passed as `--config`;
-    ///   nil passes `--config /dev/null` (all defaults).
+    /// - Parameter configText: written to a temporary file passed as
+    ///   `--config`; nil writes an empty one (all defaults).
     public init(
         address: String = "127.0.0.1", port: UInt16? = nil, upstreams: [String] = [], configText: String? = nil,
         arguments: [String] = [], waitForReady: Bool = true
@@ -22,17 +24,15 @@ public final class DaemonProcess: @unchecked Sendable {
         listenAddress = address
         listenPort = port
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pinholed-test-\(UUID().uuidString)")
+        directory = dir
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         logFile = dir.appendingPathComponent("stderr.log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var args: [String] = []
-        if let configText {
-            let configFile = dir.appendingPathComponent("pinhole.toml")
-            try configText.write(to: configFile, atomically: true, encoding: .utf8)
-            args += ["--config", configFile.path]
-        } else {
-            args += ["--config", "/dev/null"]
-        }
+        // An empty file means all defaults; never the machine's /etc/pinhole.
+        let configFile = dir.appendingPathComponent("pinhole.toml")
+        try (configText ?? "").write(to: configFile, atomically: true, encoding: .utf8)
+        args += ["--config", configFile.path]
         let hostPart = address.contains(":") ? "[\(address)]" : address
         args += ["--listen", "\(hostPart):\(port)", "--log-level", "debug"]
         for upstream in upstreams { args += ["--upstream", upstream] }
@@ -49,6 +49,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The log so far.
