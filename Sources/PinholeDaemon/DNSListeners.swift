@@ -28,14 +28,13 @@ final class DNSListeners: Sendable {
         var bound: [any Channel] = []
         let limiter = ConnectionLimiter(limit: settings.maxTCPConnections)
         do {
-            for (host, port) in settings.addresses {
+            for address in settings.addresses {
                 udp.append(
                     try await UDPListener.bind(
-                        host: host, port: port, settings: settings, pipeline: pipeline, reactor: reactor, logger: logger))
+                        address, settings: settings, pipeline: pipeline, reactor: reactor, logger: logger))
                 bound.append(
                     try await bindTCP(
-                        host: host, port: port, settings: settings, limiter: limiter, pipeline: pipeline, group: group,
-                        logger: logger))
+                        address, settings: settings, limiter: limiter, pipeline: pipeline, group: group, logger: logger))
             }
         } catch {
             for listener in udp { await listener.close() }
@@ -52,7 +51,7 @@ final class DNSListeners: Sendable {
     }
 
     private static func bindTCP(
-        host: String, port: Int, settings: ListenerSettings, limiter: ConnectionLimiter, pipeline: any QueryHandler,
+        _ address: SocketAddressText, settings: ListenerSettings, limiter: ConnectionLimiter, pipeline: any QueryHandler,
         group: any EventLoopGroup, logger: Logger
     ) async throws -> any Channel {
         let idle = settings.tcpIdleTimeout
@@ -79,9 +78,9 @@ final class DNSListeners: Sendable {
                 }
             }
         do {
-            return try await bootstrap.bind(host: host, port: port).get()
+            return try await bootstrap.bind(host: address.host, port: address.port).get()
         } catch {
-            throw StartupError.bind(host: host, port: port, transport: .tcp, error: error, configHint: settings.configHint)
+            throw StartupError.bind(address: address, transport: .tcp, error: error, configPath: settings.configPath)
         }
     }
 }

@@ -20,11 +20,11 @@ extension DaemonConfig {
 
     func listenerSettings(configPath: String) -> ListenerSettings {
         ListenerSettings(
-            addresses: server.listen.map { (host: $0.host, port: $0.port) },
+            addresses: server.listen,
             tcpIdleTimeout: TimeAmount(tcp.idleTimeout),
             maxTCPConnections: tcp.maxConnections,
             maxOutstandingPerClient: tcp.maxOutstandingPerClient,
-            configHint: "change server.listen in \(configPath) or pass --listen")
+            configPath: configPath)
     }
 
     /// The effective settings, one `key = value` line each, for `--check-config`.

@@ -60,18 +60,18 @@ final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendab
         outgoing = OutgoingDatagrams(socket: socket, name: name, capacity: Self.batchSize)
     }
 
-    /// Binds `host`:`port` and starts answering on `reactor`.
+    /// Binds `listen` and starts answering on `reactor`.
     /// - Throws: `StartupError.bind` (carrying the `SystemCallError`) when
     ///   the address cannot be bound.
     static func bind(
-        host: String, port: Int, settings: ListenerSettings, pipeline: any QueryHandler, reactor: Reactor,
+        _ listen: SocketAddressText, settings: ListenerSettings, pipeline: any QueryHandler, reactor: Reactor,
         logger: Logger
     ) async throws -> UDPListener {
-        let name = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let name = listen.description
         func failure(_ error: SystemCallError) -> StartupError {
-            StartupError.bind(host: host, port: port, transport: .udp, error: error, configHint: settings.configHint)
+            StartupError.bind(address: listen, transport: .udp, error: error, configPath: settings.configPath)
         }
-        guard let address = RawSocketAddress(numericHost: host, port: port) else {
+        guard let address = RawSocketAddress(numericHost: listen.host, port: listen.port) else {
             throw failure(SystemCallError(call: "inet_pton", target: "listen address \(name)", errno: EINVAL))
         }
         let socket: UDPSocket

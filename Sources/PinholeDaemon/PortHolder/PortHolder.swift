@@ -53,8 +53,10 @@ public enum PortHolder {
     /// The message for a failed bind of a listen address, with the holder
     /// when the error is EADDRINUSE and what to change in either case:
     /// `127.0.0.153:53 is in use by dnsmasq (pid 812); change server.listen in /etc/pinhole/pinhole.toml or pass --listen`.
+    /// `detail` describes an error that carries no errno (`code` nil).
     public static func bindErrorMessage(
-        address: SocketAddressText, transport: ClientTransport, errno code: Int32 = EADDRINUSE, configPath: String
+        address: SocketAddressText, transport: ClientTransport, errno code: Int32? = EADDRINUSE, detail: String? = nil,
+        configPath: String
     ) -> String {
         let advice = "change server.listen in \(configPath) or pass --listen"
         switch code {
@@ -69,7 +71,8 @@ public enum PortHolder {
         case EADDRNOTAVAIL:
             return "cannot listen on \(address): no local interface has that address; \(advice)"
         default:
-            return "cannot listen on \(address) (\(transport.rawValue.uppercased())): \(String(cString: strerror(code))); \(advice)"
+            let reason = code.map { String(cString: strerror($0)) } ?? detail ?? "unknown error"
+            return "cannot listen on \(address) (\(transport.rawValue.uppercased())): \(reason); \(advice)"
         }
     }
 
