@@ -24,6 +24,4 @@ final class ConnectionLimiter: Sendable {
     func release() {
         open.subtract(1, ordering: .relaxed)
     }
-
-    var current: Int { open.load(ordering: .relaxed) }
 }
