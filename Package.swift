@@ -24,6 +24,13 @@ let package = Package(
             providers: [.apt(["libldns-dev"])]
         ),
 
+        // libsystemd: the systemd unit, user unit and slice of a process.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+
         // epoll, eventfd, recvmmsg/sendmmsg and thread names, which Glibc's module leaves out.
         .systemLibrary(name: "CLinux"),
 
@@ -35,6 +42,9 @@ let package = Package(
 
         // The event loop of the UDP data plane: epoll, timers, raw UDP sockets.
         .target(name: "Reactor", dependencies: ["CLinux"]),
+
+        // Which process sent a query: sock_diag, /proc, cgroups, libsystemd → AppIdentity.
+        .target(name: "Attribution", dependencies: ["PinholeCore", "CSystemd", "CLinux"]),
 
         // Upstream client: UDP on the reactor, TCP on SwiftNIO.
         .target(
@@ -51,7 +61,7 @@ let package = Package(
         .target(
             name: "PinholeDaemon",
             dependencies: [
-                "PinholeCore", "DNSWire", "Forwarder", "Reactor",
+                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +94,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
 
+        // A DNS client the attribution tests run as separate processes (fork, socket passing, exit after send).
+        .executableTarget(name: "pinhole-test-client", path: "Tests/TestClient"),
+
+        .testTarget(name: "AttributionTests", dependencies: ["Attribution", "PinholeCore", "TestSupport"]),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "TestSupport"]),
         .testTarget(name: "PinholeCoreTests", dependencies: ["PinholeCore", "DNSWire"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"]),

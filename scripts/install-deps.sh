@@ -3,13 +3,15 @@
 # (idempotent; apt only when something is missing). The Swift 6 toolchain
 # itself is expected on PATH (swift.org's Linux release).
 #   libldns-dev       DNS message validation (DNSWire)
+#   libsystemd-dev    systemd unit/slice of a process (Attribution, via CSystemd)
+#   util-linux        unshare/nsenter: the e2e tests' private namespaces
 #   knot              knotd: a real authoritative upstream in the integration tests
 #   knot-dnsutils     kdig: a real client in the tests
 #   bind9-dnsutils    dig: a real client in the tests and the README
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
-pkgs=(libldns-dev pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev util-linux pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

@@ -1,0 +1,2 @@
+// Placeholder: the test client is being written (see Tests/TestClient).
+print("pinhole-test-client")
