@@ -32,7 +32,9 @@ public enum Daemon {
         let forwarder = try Forwarder(
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
-        let pipeline = Pipeline.make(cache: cache, upstream: forwarder)
+        let pipeline = Pipeline.make(
+            cache: cache, upstream: forwarder, resolver: nil, log: QueryLogLine(logger: logger),
+            now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
             settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, reactor: reactor,
             logger: logger)

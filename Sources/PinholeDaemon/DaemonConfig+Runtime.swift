@@ -47,6 +47,7 @@ extension DaemonConfig {
             tcp.idle_timeout = "\(tcp.idleTimeout)"
             tcp.max_connections = \(tcp.maxConnections)
             tcp.max_outstanding_per_client = \(tcp.maxOutstandingPerClient)
+            attribution.enabled = \(attribution.enabled)
             log.level = "\(log.level)"
             """
     }

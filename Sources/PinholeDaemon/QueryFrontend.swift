@@ -18,7 +18,9 @@ enum QueryFrontend {
     static let ednsVersion: UInt8 = 0
     static let badVersRcode: UInt16 = 16
 
-    static func decide(_ bytes: [UInt8], transport: ClientTransport, client: ClientEndpoint) -> FrontendDecision {
+    static func decide(
+        _ bytes: [UInt8], transport: ClientTransport, client: ClientEndpoint, local: ClientEndpoint?
+    ) -> FrontendDecision {
         let query: DNSQuery
         do {
             query = try DNSQuery.parse(bytes)
@@ -37,7 +39,7 @@ enum QueryFrontend {
                 DNSMessageBuilder.errorReply(to: query, rcode: badVersRcode),
                 reason: "EDNS version \(edns.version) not supported")
         }
-        return .resolve(QueryRequest(query: query, transport: transport, client: client))
+        return .resolve(QueryRequest(query: query, transport: transport, client: client, local: local))
     }
 
     private static func flags(of bytes: [UInt8]) -> UInt16 {

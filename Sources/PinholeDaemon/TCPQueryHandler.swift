@@ -24,6 +24,7 @@ final class TCPQueryHandler: ChannelInboundHandler {
     /// Frames received while `maxOutstanding` queries were in flight.
     private var waiting: [[UInt8]] = []
     private var client: ClientEndpoint?
+    private var local: ClientEndpoint?
 
     init(pipeline: any QueryHandler, maxOutstanding: Int, logger: Logger) {
         self.pipeline = pipeline
@@ -33,6 +34,7 @@ final class TCPQueryHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         client = context.remoteAddress.flatMap(ClientEndpoint.init)
+        local = context.localAddress.flatMap(ClientEndpoint.init)
         context.fireChannelActive()
     }
 
@@ -50,7 +52,7 @@ final class TCPQueryHandler: ChannelInboundHandler {
 
     private func process(_ bytes: [UInt8], context: ChannelHandlerContext) {
         guard let client else { return }
-        switch QueryFrontend.decide(bytes, transport: .tcp, client: client) {
+        switch QueryFrontend.decide(bytes, transport: .tcp, client: client, local: local) {
         case .drop(let reason):
             // Garbage on a stream leaves nothing to resynchronize on.
             logger.debug("closing TCP connection", metadata: ["client": "\(client)", "reason": "\(reason)"])

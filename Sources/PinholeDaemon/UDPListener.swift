@@ -28,6 +28,8 @@ final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendab
     static let receiveBufferSize: Int32 = 4 << 20
 
     let name: String
+    /// The bound address, for finding client sockets; nil for a wildcard.
+    private let local: ClientEndpoint?
     private let socket: UDPSocket
     private let reactor: Reactor
     private let pipeline: any QueryHandler
@@ -47,11 +49,12 @@ final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendab
     private var flushRequested = false
 
     private init(
-        socket: UDPSocket, name: String, reactor: Reactor, pipeline: any QueryHandler, maxOutstandingPerClient: Int,
+        socket: UDPSocket, name: String, local: ClientEndpoint?, reactor: Reactor, pipeline: any QueryHandler, maxOutstandingPerClient: Int,
         logger: Logger
     ) {
         self.socket = socket
         self.name = name
+        self.local = local
         self.reactor = reactor
         self.pipeline = pipeline
         self.maxOutstandingPerClient = maxOutstandingPerClient
@@ -81,7 +84,7 @@ final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendab
             throw failure(error)
         }
         let listener = UDPListener(
-            socket: socket, name: name, reactor: reactor, pipeline: pipeline,
+            socket: socket, name: name, local: listen.specificEndpoint, reactor: reactor, pipeline: pipeline,
             maxOutstandingPerClient: settings.maxOutstandingPerClient, logger: logger)
         let watchError = await withCheckedContinuation { (continuation: CheckedContinuation<SystemCallError?, Never>) in
             let accepted = reactor.execute {
@@ -169,7 +172,7 @@ final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendab
         let remote = RawSocketAddress(copying: sender.address, length: sender.length)
         let bytes = Array(received.message(at: index))
 
-        switch QueryFrontend.decide(bytes, transport: .udp, client: client) {
+        switch QueryFrontend.decide(bytes, transport: .udp, client: client, local: local) {
         case .drop(let reason):
             logger.debug("dropped UDP message", metadata: ["client": "\(client)", "reason": "\(reason)"])
         case .respond(let reply, let reason):

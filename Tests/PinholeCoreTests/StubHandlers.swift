@@ -13,10 +13,20 @@ final class StubHandler: QueryHandler {
     }
 
     var calls: Int { requests.withLock { $0.count } }
+    /// The requests handled so far, in order.
+    var received: [QueryRequest] { requests.withLock { $0 } }
 
     func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
         requests.withLock { $0.append(request) }
         respond(answer(request))
+    }
+
+    /// A stage answering every query with an empty reply of `rcode`.
+    static func answering(rcode: UInt16) -> StubHandler {
+        StubHandler { request in
+            let response = try! Fixtures.empty(to: request.query, rcode: rcode)
+            return QueryResult(wire: response.wire, rcode: rcode, source: .upstream("stub"), upstreamResponse: response)
+        }
     }
 }
 

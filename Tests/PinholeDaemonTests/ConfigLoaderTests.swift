@@ -55,6 +55,8 @@ import Testing
             idle_timeout = "1m"
             max_connections = 10
             max_outstanding_per_client = 3
+            [attribution]
+            enabled = false
             [log]
             level = "debug"
             """)
@@ -67,6 +69,7 @@ import Testing
         #expect(config.cache.negativeMaxTTL == 60 && config.cache.serveStale && config.cache.staleMaxAge == .seconds(43_200))
         #expect(config.tcp.idleTimeout == .seconds(60) && config.tcp.maxConnections == 10)
         #expect(config.tcp.maxOutstandingPerClient == 3)
+        #expect(!config.attribution.enabled)
         #expect(config.log.level == .debug)
     }
 
@@ -128,7 +131,7 @@ import Testing
     @Test func unknownTableAndTopLevelKey() {
         let table = failure("[server]\n[cahce]\nsize = 1\n")
         #expect(table?.line == 2)
-        #expect(table?.message == "unknown table [cahce] (known tables: server, upstream, cache, tcp, log)")
+        #expect(table?.message == "unknown table [cahce] (known tables: server, upstream, cache, tcp, attribution, log)")
 
         let topLevel = failure("# x\nverbose = true\n")
         #expect(topLevel?.line == 2)

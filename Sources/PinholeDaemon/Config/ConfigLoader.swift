@@ -103,6 +103,7 @@ public enum ConfigLoader {
             (value, path) throws(ConfigError) in try reader.integer(value, path, in: 1...65_535)
         } ?? config.tcp.maxOutstandingPerClient
 
+        config.attribution.enabled = try read("attribution", "enabled", reader.bool) ?? config.attribution.enabled
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

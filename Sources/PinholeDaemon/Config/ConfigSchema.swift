@@ -6,6 +6,7 @@ enum ConfigSchema {
         ("upstream", ["servers", "resolv_conf", "attempt_timeout", "timeout"]),
         ("cache", ["size", "min_ttl", "max_ttl", "negative_max_ttl", "serve_stale", "stale_max_age"]),
         ("tcp", ["idle_timeout", "max_connections", "max_outstanding_per_client"]),
+        ("attribution", ["enabled"]),
         ("log", ["level"]),
     ]
 

@@ -48,6 +48,13 @@ public struct DaemonConfig: Sendable, Equatable {
         public var maxOutstandingPerClient: Int
     }
 
+    /// `[attribution]`: finding the process behind each query.
+    public struct Attribution: Sendable, Equatable {
+        /// Look up the sending process of every query (sock_diag, /proc);
+        /// off sends every query to the app `unknown` (reason `disabled`).
+        public var enabled: Bool
+    }
+
     /// `[log]`.
     public struct Log: Sendable, Equatable {
         /// Lowest level logged.
@@ -62,6 +69,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var cache: Cache
     /// `[tcp]` settings.
     public var tcp: TCP
+    /// `[attribution]` settings.
+    public var attribution: Attribution
     /// `[log]` settings.
     public var log: Log
 
@@ -77,6 +86,7 @@ public struct DaemonConfig: Sendable, Equatable {
             serveStale: false, staleMaxAge: .seconds(86_400)
         ),
         tcp: TCP(idleTimeout: .seconds(10), maxConnections: 256, maxOutstandingPerClient: 64),
+        attribution: Attribution(enabled: true),
         log: Log(level: .info)
     )
 }
