@@ -74,12 +74,13 @@ public final class ProcessAttributor: ProcessResolver {
             } catch {
                 return .unknown(error.kind == .permission ? .permission : .exited, socket: socket)
             }
-        case .vanished:
-            return .unknown(.exited, socket: socket)
         case .permissionDenied:
             return .unknown(.permission, socket: socket)
-        case .notHeld:
-            // Closed while we searched, or held where we cannot see.
+        case .vanished, .notHeld:
+            // Ask the socket table again: a holder that exited took the
+            // socket with it (processes of a busy cgroup come and go, so a
+            // vanished pid alone proves nothing); a socket still there is
+            // held where we cannot see (another pid namespace, hidepid).
             if case .notFound = socketLookup.owner(of: request) { return .unknown(.exited, socket: socket) }
             return .unknown(.noSocket, socket: socket)
         }

@@ -241,7 +241,9 @@ public final class ProcessIndex: Sendable {
                     state.openPidfds -= 1
                 }
             }
-            if record.pidfd < 0, !sockets.isEmpty, state.openPidfds < limits.pidfds {
+            // Keep pidfds for processes that send queries, not for every
+            // socket holder a uid-wide search walks past.
+            if record.pidfd < 0, target != nil, state.openPidfds < limits.pidfds {
                 record.pidfd = pidfd
                 keepPidfd = true
                 state.openPidfds += 1

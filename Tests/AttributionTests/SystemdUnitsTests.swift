@@ -60,7 +60,8 @@ import Testing
 /// cgroup2 mounted at /sys/fs/cgroup; the namespace dies with the thread.
 func inPrivateMountNamespace<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
     typealias Unshare = @convention(c) (Int32) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "unshare") ?? dlsym(nil, "unshare") else {
+    // Glibc's module leaves unshare out (_GNU_SOURCE); libc has it.
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "unshare") else {
         throw TestError("no unshare in libc")
     }
     let unshare = unsafeBitCast(symbol, to: Unshare.self)
