@@ -21,20 +21,27 @@ enum ProcFile {
     /// Everything readable from `fd`, at most `limit` bytes.
     static func readAll(_ fd: Int32, path: String, limit: Int) throws(ProcessReadError) -> [UInt8] {
         var result: [UInt8] = []
-        var chunk = 4096
+        // Read straight into the array's spare capacity: procfs files are
+        // small, and one read plus the one that says EOF is the usual case.
+        var capacity = min(4096, limit)
         while result.count < limit {
+            result.reserveCapacity(capacity)
             let start = result.count
-            let want = min(chunk, limit - start)
-            result.append(contentsOf: repeatElement(0, count: want))
-            let got = result.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + start, want) }
+            let want = min(capacity - start, limit - start)
+            guard want > 0 else { capacity *= 2; continue }
+            var code: Int32 = 0
+            let got = withUnsafeTemporaryAllocation(byteCount: want, alignment: 1) { buffer -> Int in
+                let count = Glibc.read(fd, buffer.baseAddress!, want)
+                if count > 0 { result.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
+                if count < 0 { code = errno }
+                return count
+            }
             if got < 0 {
-                let code = errno
-                if code == EINTR { result.removeLast(want); continue }
+                if code == EINTR { continue }
                 throw ProcessReadError(path: path, errno: code)
             }
-            result.removeLast(want - got)
             if got == 0 { break }
-            chunk = min(chunk * 2, 1 << 20)
+            if result.count == capacity { capacity *= 2 }
         }
         return result
     }

@@ -140,7 +140,7 @@ public final class ProcessIndex: Sendable {
                 if let holder = checkRemembered(pid, &round) { return found(holder, socket) }
             }
             round.vanishedMatters = true
-            for pid in members where !knownSet.contains(pid) {
+            for pid in members.sorted(by: >) where !knownSet.contains(pid) {
                 if let holder = scan(pid, &round) { return found(holder, socket) }
             }
             for pid in known {
@@ -151,7 +151,8 @@ public final class ProcessIndex: Sendable {
 
         let running = listPids()
         prune(keeping: Set(running))
-        let fresh = state.withLock { state in running.filter { state.processes[$0] == nil } }
+        // Newest first: pids grow, and the asker is most likely a new process.
+        let fresh = state.withLock { state in running.filter { state.processes[$0] == nil } }.sorted(by: >)
         for pid in fresh where !round.scanned.contains(pid) && owner(of: pid) == socket.uid {
             if let holder = scan(pid, &round) { return found(holder, socket) }
         }
