@@ -1,0 +1,88 @@
+import Dispatch
+import PinholeCore
+import Synchronization
+
+/// The `ProcessResolver` of pinholed: socket lookup (sock_diag) → socket
+/// holder (`ProcessIndex`) → identity, cached per (cgroup id, pid, start
+/// time) so a reused pid never inherits an old identity.
+///
+/// When the holder and its identity are cached, `attribute` answers on the
+/// caller's thread with a few syscalls; otherwise the /proc work runs on one
+/// background serial queue and the completion is called there.
+public final class ProcessAttributor: ProcessResolver {
+    struct IdentityKey: Hashable {
+        var cgroupID: UInt64
+        var pid: Int32
+        var startTime: UInt64
+    }
+
+    private let socketLookup: any SocketLookup
+    private let isLocalAddress: @Sendable (IPAddress) -> Bool
+    private let index: ProcessIndex
+    private let reader: IdentityReader
+    private let identities: Mutex<BoundedMap<IdentityKey, AppIdentity>>
+    private let background = DispatchQueue(label: "pinhole.attribution")
+
+    /// - Parameters:
+    ///   - socketLookup: finds the client's socket (sock_diag).
+    ///   - isLocalAddress: whether an address is this host's; a query from
+    ///     elsewhere has no local socket and is `.remote`.
+    ///   - index: inode → pid.
+    ///   - reader: pid → identity.
+    ///   - identityCapacity: identities cached.
+    public init(
+        socketLookup: any SocketLookup,
+        isLocalAddress: @escaping @Sendable (IPAddress) -> Bool,
+        index: ProcessIndex,
+        reader: IdentityReader = IdentityReader(),
+        identityCapacity: Int = 4096
+    ) {
+        self.socketLookup = socketLookup
+        self.isLocalAddress = isLocalAddress
+        self.index = index
+        self.reader = reader
+        self.identities = Mutex(BoundedMap(capacity: identityCapacity))
+    }
+
+    public func attribute(_ request: AttributionRequest, completion: @escaping @Sendable (Attribution) -> Void) {
+        let socket: SocketOwner
+        switch socketLookup.owner(of: request) {
+        case .found(let owner): socket = owner
+        case .notFound: return completion(.unknown(isLocalAddress(request.client.ip) ? .exited : .remote))
+        case .permissionDenied: return completion(.unknown(.permission))
+        case .failed: return completion(.unknown(.noSocket))
+        }
+        if let holder = index.cachedHolder(of: socket),
+           let identity = identities.withLock({ $0[IdentityKey(cgroupID: socket.cgroupID, pid: holder.pid, startTime: holder.startTime)] }) {
+            return completion(.attributed(identity, socket: socket))
+        }
+        background.async { [self] in
+            completion(resolve(request, socket))
+        }
+    }
+
+    /// The slow path: search the holder, read its identity.
+    func resolve(_ request: AttributionRequest, _ socket: SocketOwner) -> Attribution {
+        switch index.findHolder(of: socket) {
+        case .found(let holder):
+            let key = IdentityKey(cgroupID: socket.cgroupID, pid: holder.pid, startTime: holder.startTime)
+            if let identity = identities.withLock({ $0[key] }) { return .attributed(identity, socket: socket) }
+            do {
+                let identity = try reader.identity(of: holder.pid, startTime: holder.startTime)
+                identities.withLock { _ = $0.set(key, identity) }
+                return .attributed(identity, socket: socket)
+            } catch {
+                return .unknown(error.kind == .permission ? .permission : .exited, socket: socket)
+            }
+        case .permissionDenied:
+            return .unknown(.permission, socket: socket)
+        case .vanished, .notHeld:
+            // Ask the socket table again: a holder that exited took the
+            // socket with it (processes of a busy cgroup come and go, so a
+            // vanished pid alone proves nothing); a socket still there is
+            // held where we cannot see (another pid namespace, hidepid).
+            if case .notFound = socketLookup.owner(of: request) { return .unknown(.exited, socket: socket) }
+            return .unknown(.noSocket, socket: socket)
+        }
+    }
+}

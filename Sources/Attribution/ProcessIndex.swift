@@ -1,0 +1,380 @@
+import CSystemd
+import Glibc
+import PinholeCore
+import Synchronization
+
+/// Which process holds a socket inode: the inode → pid map, refreshed
+/// incrementally.
+///
+/// A cached holder is checked with one readlink of /proc/PID/fd/FD and a
+/// poll of a pidfd kept for the process (or its start time, past the pidfd
+/// budget), so a closed fd or a reused pid is never answered. A miss scans,
+/// in order: the remembered socket fds of the pids in the socket's cgroup,
+/// the cgroup's new pids, its other pids; then new pids of the socket's uid
+/// anywhere; last the other known pids of that uid (a socket passed to a
+/// process in another cgroup). Every socket seen on the way is remembered.
+///
+/// `cachedHolder` is cheap enough for the reactor thread; `findHolder` scans
+/// and belongs on one background thread.
+public final class ProcessIndex: Sendable {
+    /// A process holding a socket at a descriptor.
+    public struct Holder: Sendable, Hashable {
+        public var pid: Int32
+        public var fd: Int32
+        /// Start time of `pid` when it was seen holding the socket.
+        public var startTime: UInt64
+
+        public init(pid: Int32, fd: Int32, startTime: UInt64) {
+            self.pid = pid
+            self.fd = fd
+            self.startTime = startTime
+        }
+    }
+
+    /// The outcome of a full search.
+    public enum Lookup: Sendable, Hashable {
+        case found(Holder)
+        /// Not found, and a process of the socket's cgroup exited during the search.
+        case vanished
+        /// No visible process holds the socket.
+        case notHeld
+        /// Not found, and the kernel refused to show some process's fds.
+        case permissionDenied
+    }
+
+    /// Bounds on memory and descriptors.
+    public struct Limits: Sendable {
+        /// Socket inodes remembered.
+        public var inodes = 65_536
+        /// Processes remembered.
+        public var processes = 32_768
+        /// pidfds kept open for cheap liveness checks.
+        public var pidfds = 256
+        /// Socket fd numbers remembered per process.
+        public var socketFDsPerProcess = 8
+        /// Recent holder pids remembered per cgroup.
+        public var holdersPerCgroup = 8
+
+        public init() {}
+    }
+
+    struct ProcessRecord {
+        var startTime: UInt64
+        /// Effective uid (owner of /proc/PID).
+        var uid: UInt32
+        /// -1 when none is kept.
+        var pidfd: Int32
+        /// fds where sockets were found, the latest holder fd first.
+        var socketFDs: [Int32]
+    }
+
+    struct State {
+        var inodes: BoundedMap<UInt64, Holder>
+        var processes: BoundedMap<Int32, ProcessRecord>
+        var recentHolders: BoundedMap<UInt64, [Int32]>
+        var openPidfds = 0
+    }
+
+    private let procRoot: String
+    private let cgroups: CgroupTree?
+    private let limits: Limits
+    private let state: Mutex<State>
+
+    /// An index over the processes in `procRoot`; `cgroups` nil skips the
+    /// cgroup step (no cgroup2 mount).
+    public init(procRoot: String = "/proc", cgroups: CgroupTree?, limits: Limits = Limits()) {
+        self.procRoot = procRoot
+        self.cgroups = cgroups
+        self.limits = limits
+        self.state = Mutex(State(
+            inodes: BoundedMap(capacity: limits.inodes),
+            processes: BoundedMap(capacity: limits.processes),
+            recentHolders: BoundedMap(capacity: max(64, limits.processes / 8))
+        ))
+    }
+
+    deinit {
+        state.withLock { state in
+            for (_, record) in state.processes.all where record.pidfd >= 0 { close(record.pidfd) }
+        }
+    }
+
+    // MARK: Fast path
+
+    /// The holder of `socket` from the cache, checked against the kernel;
+    /// nil when a scan is needed. A few syscalls.
+    public func cachedHolder(of socket: SocketOwner) -> Holder? {
+        state.withLock { state in
+            if let holder = state.inodes[socket.inode] {
+                if holds(holder.pid, holder.fd, socket.inode), isAlive(holder.pid, holder.startTime, &state) {
+                    return holder
+                }
+                state.inodes.remove(socket.inode)
+            }
+            // glibc opens a new resolver socket per lookup, usually at the
+            // same fd number: try the recent holders of this cgroup there.
+            for pid in state.recentHolders[socket.cgroupID] ?? [] {
+                guard let record = state.processes[pid] else { continue }
+                for fd in record.socketFDs where holds(pid, fd, socket.inode) {
+                    guard isAlive(pid, record.startTime, &state) else { break }
+                    let holder = Holder(pid: pid, fd: fd, startTime: record.startTime)
+                    state.inodes.set(socket.inode, holder)
+                    return holder
+                }
+            }
+            return nil
+        }
+    }
+
+    // MARK: Search
+
+    /// Finds the holder of `socket`, scanning /proc as little as it can.
+    public func findHolder(of socket: SocketOwner) -> Lookup {
+        if let holder = cachedHolder(of: socket) { return .found(holder) }
+        var round = Round(target: socket.inode)
+
+        if let cgroups, let members = try? cgroups.pids(inCgroup: socket.cgroupID) {
+            let known = state.withLock { state in members.filter { state.processes[$0] != nil } }
+            let knownSet = Set(known)
+            for pid in known {
+                if let holder = checkRemembered(pid, &round) { return found(holder, socket) }
+            }
+            round.vanishedMatters = true
+            for pid in members.sorted(by: >) where !knownSet.contains(pid) {
+                if let holder = scan(pid, &round) { return found(holder, socket) }
+            }
+            for pid in known {
+                if let holder = scan(pid, &round) { return found(holder, socket) }
+            }
+            round.vanishedMatters = false
+        }
+
+        let running = listPids()
+        prune(keeping: Set(running))
+        // Newest first: pids grow, and the asker is most likely a new process.
+        let fresh = state.withLock { state in running.filter { state.processes[$0] == nil } }.sorted(by: >)
+        for pid in fresh where !round.scanned.contains(pid) && owner(of: pid) == socket.uid {
+            if let holder = scan(pid, &round) { return found(holder, socket) }
+        }
+        let knownOfUID = state.withLock { state in
+            state.processes.all.filter { $0.value.uid == socket.uid }.map(\.key)
+        }
+        for pid in knownOfUID where !round.scanned.contains(pid) {
+            if let holder = scan(pid, &round) { return found(holder, socket) }
+        }
+        if round.permissionDenied { return .permissionDenied }
+        return round.vanished ? .vanished : .notHeld
+    }
+
+    /// What one search has done so far.
+    struct Round {
+        var target: UInt64
+        var scanned: Set<Int32> = []
+        var vanished = false
+        /// Whether an exit now counts (the pid is a candidate of the cgroup).
+        var vanishedMatters = false
+        var permissionDenied = false
+    }
+
+    private func found(_ holder: Holder, _ socket: SocketOwner) -> Lookup {
+        state.withLock { state in
+            var pids = state.recentHolders[socket.cgroupID] ?? []
+            pids.removeAll { $0 == holder.pid }
+            pids.insert(holder.pid, at: 0)
+            state.recentHolders.set(socket.cgroupID, Array(pids.prefix(limits.holdersPerCgroup)))
+        }
+        return .found(holder)
+    }
+
+    /// Tries the fds where `pid` held sockets before.
+    private func checkRemembered(_ pid: Int32, _ round: inout Round) -> Holder? {
+        state.withLock { state in
+            guard let record = state.processes[pid] else { return nil }
+            for fd in record.socketFDs where holds(pid, fd, round.target) {
+                guard isAlive(pid, record.startTime, &state) else { return nil }
+                let holder = Holder(pid: pid, fd: fd, startTime: record.startTime)
+                state.inodes.set(round.target, holder)
+                state.processes.update(pid) { $0.socketFDs = Self.promoting(fd, in: $0.socketFDs, limit: limits.socketFDsPerProcess) }
+                return holder
+            }
+            return nil
+        }
+    }
+
+    /// Reads every fd of `pid`, remembers the sockets, returns the target's holder.
+    private func scan(_ pid: Int32, _ round: inout Round) -> Holder? {
+        round.scanned.insert(pid)
+        // The pidfd pins the process: if it is still alive after the scan,
+        // the start time and fds we read were all its own.
+        let pidfd = pinhole_pidfd_open(pid)
+        guard pidfd >= 0 else {
+            noteGone(pid, &round)
+            return nil
+        }
+        var keepPidfd = false
+        defer { if !keepPidfd { close(pidfd) } }
+        guard let stat = try? ProcessInfoReader(procRoot: procRoot).stat(of: pid) else {
+            noteGone(pid, &round)
+            return nil
+        }
+        let uid = owner(of: pid) ?? UInt32.max
+        let sockets: [(fd: Int32, inode: UInt64)]
+        switch socketFDs(of: pid) {
+        case .success(let list): sockets = list
+        case .failure(let error):
+            if error.kind == .permission { round.permissionDenied = true } else { noteGone(pid, &round) }
+            return nil
+        }
+        guard !Self.hasExited(pidfd) else {
+            noteGone(pid, &round)
+            return nil
+        }
+        let target = sockets.first { $0.inode == round.target }
+        return state.withLock { state in
+            var fds = sockets.map(\.fd).filter { $0 != target?.fd }
+            if let target { fds.insert(target.fd, at: 0) }
+            var record = ProcessRecord(startTime: stat.startTime, uid: uid, pidfd: -1, socketFDs: Array(fds.prefix(limits.socketFDsPerProcess)))
+            if let old = state.processes[pid], old.pidfd >= 0 {
+                if old.startTime == stat.startTime {
+                    record.pidfd = old.pidfd
+                } else {
+                    close(old.pidfd)
+                    state.openPidfds -= 1
+                }
+            }
+            // Keep pidfds for processes that send queries, not for every
+            // socket holder a uid-wide search walks past.
+            if record.pidfd < 0, target != nil, state.openPidfds < limits.pidfds {
+                record.pidfd = pidfd
+                keepPidfd = true
+                state.openPidfds += 1
+            }
+            store(pid, record, &state)
+            for socket in sockets {
+                state.inodes.set(socket.inode, Holder(pid: pid, fd: socket.fd, startTime: stat.startTime))
+            }
+            return target.map { Holder(pid: pid, fd: $0.fd, startTime: stat.startTime) }
+        }
+    }
+
+    private func noteGone(_ pid: Int32, _ round: inout Round) {
+        if round.vanishedMatters { round.vanished = true }
+        state.withLock { state in drop(pid, &state) }
+    }
+
+    // MARK: Process records
+
+    private func store(_ pid: Int32, _ record: ProcessRecord, _ state: inout State) {
+        for (_, evicted) in state.processes.set(pid, record) where evicted.pidfd >= 0 {
+            close(evicted.pidfd)
+            state.openPidfds -= 1
+        }
+    }
+
+    private func drop(_ pid: Int32, _ state: inout State) {
+        guard let record = state.processes.remove(pid) else { return }
+        if record.pidfd >= 0 {
+            close(record.pidfd)
+            state.openPidfds -= 1
+        }
+    }
+
+    /// Forgets the processes that are not in `running`, and their sockets.
+    private func prune(keeping running: Set<Int32>) {
+        state.withLock { state in
+            let gone = state.processes.all.map(\.key).filter { !running.contains($0) }
+            guard !gone.isEmpty else { return }
+            for pid in gone { drop(pid, &state) }
+            let goneSet = Set(gone)
+            for (inode, holder) in state.inodes.all where goneSet.contains(holder.pid) {
+                state.inodes.remove(inode)
+            }
+        }
+    }
+
+    /// Whether `pid` is still the process that started at `startTime`;
+    /// forgets it when not.
+    private func isAlive(_ pid: Int32, _ startTime: UInt64, _ state: inout State) -> Bool {
+        guard let record = state.processes[pid], record.startTime == startTime else { return false }
+        let alive: Bool
+        if record.pidfd >= 0 {
+            alive = !Self.hasExited(record.pidfd)
+        } else {
+            alive = (try? ProcessInfoReader(procRoot: procRoot).stat(of: pid).startTime) == startTime
+        }
+        if !alive { drop(pid, &state) }
+        return alive
+    }
+
+    /// Whether the process behind `pidfd` has exited (readable pidfd).
+    static func hasExited(_ pidfd: Int32) -> Bool {
+        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) != 0
+    }
+
+    // MARK: /proc reads
+
+    /// Whether /proc/PID/fd/FD is "socket:[inode]".
+    private func holds(_ pid: Int32, _ fd: Int32, _ inode: UInt64) -> Bool {
+        (try? ProcFile.socketInode(atLink: "\(procRoot)/\(pid)/fd/\(fd)")) == inode
+    }
+
+    /// Every socket descriptor of `pid` and its inode.
+    func socketFDs(of pid: Int32) -> Result<[(fd: Int32, inode: UInt64)], ProcessReadError> {
+        let path = "\(procRoot)/\(pid)/fd"
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(ProcessReadError(path: path, errno: errno)) }
+        guard let stream = fdopendir(fd) else {
+            let error = ProcessReadError(path: path, errno: errno)
+            close(fd)
+            return .failure(error)
+        }
+        defer { closedir(stream) }
+        var sockets: [(fd: Int32, inode: UInt64)] = []
+        var link = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        while let entry = readdir(stream) {
+            // Only symlinks are fds; skip "." and "..".
+            guard entry.pointee.d_type == UInt8(DT_LNK) else { continue }
+            let found: (Int32, UInt64)? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let name = raw.prefix { $0 != 0 }
+                guard let number = Int32(decimal: name) else { return nil }
+                let count = withUnsafeMutableBytes(of: &link) { buffer in
+                    raw.withMemoryRebound(to: CChar.self) { readlinkat(fd, $0.baseAddress!, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count) }
+                }
+                guard count > 0 else { return nil }
+                return withUnsafeBytes(of: &link) { ProcFile.socketInode(ofLinkText: $0[..<count]) }.map { (number, $0) }
+            }
+            if let found { sockets.append(found) }
+        }
+        return .success(sockets)
+    }
+
+    /// Every pid in /proc.
+    func listPids() -> [Int32] {
+        guard let stream = opendir(procRoot) else { return [] }
+        defer { closedir(stream) }
+        var pids: [Int32] = []
+        while let entry = readdir(stream) {
+            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
+            let pid = withUnsafeBytes(of: entry.pointee.d_name) { raw in Int32(decimal: raw.prefix { $0 != 0 }) }
+            if let pid { pids.append(pid) }
+        }
+        return pids
+    }
+
+    /// The owner (effective uid) of /proc/PID; nil when it is gone.
+    private func owner(of pid: Int32) -> UInt32? {
+        (try? ProcFile.status("\(procRoot)/\(pid)"))?.st_uid
+    }
+
+    private static func promoting(_ fd: Int32, in fds: [Int32], limit: Int) -> [Int32] {
+        Array(([fd] + fds.filter { $0 != fd }).prefix(limit))
+    }
+
+    // MARK: Introspection for tests
+
+    /// Number of cached socket inodes and processes.
+    var counts: (inodes: Int, processes: Int, pidfds: Int) {
+        state.withLock { ($0.inodes.count, $0.processes.count, $0.openPidfds) }
+    }
+}
