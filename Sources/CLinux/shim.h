@@ -2,7 +2,11 @@
 #define PINHOLE_CLINUX_SHIM_H
 // Linux interfaces Swift's Glibc module does not export: epoll and eventfd
 // for the reactor, recvmmsg/sendmmsg for batched UDP, and naming the calling
-// thread for ps/top/perf.
+// thread for ps/top/perf; the sock_diag netlink interface (structs and
+// constants of the kernel's uapi headers) for client socket lookups.
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
@@ -28,4 +32,10 @@ static inline int pinhole_recvmmsg(int fd, struct pinhole_mmsghdr *messages, uns
 static inline int pinhole_sendmmsg(int fd, struct pinhole_mmsghdr *messages, unsigned int count, int flags) {
     return (int)syscall(SYS_sendmmsg, fd, messages, count, flags);
 }
+
+/// INET_DIAG_NOCOOKIE is `(~0U)`, a macro Swift does not import.
+static const unsigned int pinhole_inet_diag_nocookie = INET_DIAG_NOCOOKIE;
+
+/// NLM_F_DUMP is `(NLM_F_ROOT|NLM_F_MATCH)`; spelled here so Swift sees one constant.
+static const unsigned short pinhole_nlm_f_dump = NLM_F_DUMP;
 #endif
