@@ -81,6 +81,13 @@ final class DiagTestSocket {
         return UInt64(status.st_ino)
     }
 
+    /// Makes receives give up after `seconds` (so a test whose client never
+    /// sends fails instead of hanging).
+    func setReceiveTimeout(seconds: Int) throws {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        try check(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)), "setsockopt(SO_RCVTIMEO)")
+    }
+
     /// Makes close() reset a TCP connection instead of leaving an orphan in FIN_WAIT.
     func resetOnClose() throws {
         var option = linger(l_onoff: 1, l_linger: 0)
