@@ -40,7 +40,7 @@ enum SockDiagRequest {
         body.id.idiag_sport = UInt16(truncatingIfNeeded: source.port).bigEndian
         body.id.idiag_dst = destination.ip.diagWords
         body.id.idiag_dport = UInt16(truncatingIfNeeded: destination.port).bigEndian
-        body.id.idiag_cookie = (pinhole_inet_diag_nocookie, pinhole_inet_diag_nocookie)
+        body.id.idiag_cookie = (INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE)
         let length = headerSize + bodySize
         writeHeader(length: length, flags: UInt16(NLM_F_REQUEST), sequence: sequence, into: buffer)
         withUnsafeBytes(of: &body) { buffer.baseAddress!.advanced(by: headerSize).copyMemory(from: $0.baseAddress!, byteCount: bodySize) }
@@ -58,9 +58,9 @@ enum SockDiagRequest {
         body.sdiag_family = family
         body.sdiag_protocol = ipProtocol
         body.idiag_states = states
-        body.id.idiag_cookie = (pinhole_inet_diag_nocookie, pinhole_inet_diag_nocookie)
+        body.id.idiag_cookie = (INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE)
         let length = headerSize + bodySize + bytecodeSize
-        writeHeader(length: length, flags: UInt16(NLM_F_REQUEST) | pinhole_nlm_f_dump, sequence: sequence, into: buffer)
+        writeHeader(length: length, flags: UInt16(NLM_F_REQUEST) | UInt16(NLM_F_DUMP), sequence: sequence, into: buffer)
         withUnsafeBytes(of: &body) { buffer.baseAddress!.advanced(by: headerSize).copyMemory(from: $0.baseAddress!, byteCount: bodySize) }
 
         let attribute = headerSize + bodySize

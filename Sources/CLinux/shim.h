@@ -32,10 +32,4 @@ static inline int pinhole_recvmmsg(int fd, struct pinhole_mmsghdr *messages, uns
 static inline int pinhole_sendmmsg(int fd, struct pinhole_mmsghdr *messages, unsigned int count, int flags) {
     return (int)syscall(SYS_sendmmsg, fd, messages, count, flags);
 }
-
-/// INET_DIAG_NOCOOKIE is `(~0U)`, a macro Swift does not import.
-static const unsigned int pinhole_inet_diag_nocookie = INET_DIAG_NOCOOKIE;
-
-/// NLM_F_DUMP is `(NLM_F_ROOT|NLM_F_MATCH)`; spelled here so Swift sees one constant.
-static const unsigned short pinhole_nlm_f_dump = NLM_F_DUMP;
 #endif
