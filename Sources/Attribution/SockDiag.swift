@@ -103,20 +103,21 @@ public final class SockDiag: SocketLookup {
     /// The socket with exactly this tuple; nil when the kernel has none
     /// (ENOENT) or only a TIME_WAIT remnant of it.
     private func exact(_ key: ClientSocketKey, remote: ClientEndpoint, state: inout State) throws(SockDiagError) -> DiagSocket? {
-        let what = "exact lookup of \(key.description)"
+        // Built only when something fails: the hot path allocates nothing.
+        func what() -> String { "exact lookup of \(key.description)" }
         state.sequence &+= 1
         let length = SockDiagRequest.writeExact(key, remote: remote, sequence: state.sequence, into: state.request)
         var found: DiagSocket?
         var failure: Int32 = 0
-        try exchange(length, state: &state, what: what) { message in
+        try exchange(length, state: &state, what: what()) { message in
             switch message {
             case .socket(let payload): found = DiagSocket(payload: payload)
             case .error(let code), .done(let code): failure = code
             }
         }
         if failure == ENOENT { return nil }
-        if failure != 0 { throw SockDiagError(what, errno: failure) }
-        guard let found else { throw SockDiagError("\(what): reply without a socket") }
+        if failure != 0 { throw SockDiagError(what(), errno: failure) }
+        guard let found else { throw SockDiagError("\(what()): reply without a socket") }
         if found.state == DiagSocket.timeWaitState || found.state == DiagSocket.newSynRecvState { return nil }
         return found
     }
@@ -127,13 +128,13 @@ public final class SockDiag: SocketLookup {
         var best: (score: Int, socket: DiagSocket)?
         let states = key.transport == .tcp ? SockDiagRequest.tcpClientStates : SockDiagRequest.allStates
         for family in key.candidateFamilies {
-            let what = "dump of \(family == UInt8(AF_INET) ? "IPv4" : "IPv6") sockets for \(key.description)"
+            func what() -> String { "dump of \(family == UInt8(AF_INET) ? "IPv4" : "IPv6") sockets for \(key.description)" }
             state.sequence &+= 1
             let length = SockDiagRequest.writeDump(
                 family: family, ipProtocol: key.ipProtocol, states: states, localPort: key.local.port,
                 sequence: state.sequence, into: state.request)
             var failure: Int32 = 0
-            try exchange(length, state: &state, what: what) { message in
+            try exchange(length, state: &state, what: what()) { message in
                 switch message {
                 case .socket(let payload):
                     guard let socket = DiagSocket(payload: payload), let score = Self.score(socket, for: key) else { return }
@@ -142,7 +143,7 @@ public final class SockDiag: SocketLookup {
                     failure = code
                 }
             }
-            if failure != 0 { throw SockDiagError(what, errno: failure) }
+            if failure != 0 { throw SockDiagError(what(), errno: failure) }
         }
         return best?.socket
     }
@@ -165,28 +166,36 @@ public final class SockDiag: SocketLookup {
     /// complete: a single message, an error, or NLMSG_DONE after a dump.
     /// Messages of older sequence numbers (left by a timed-out request) are skipped.
     private func exchange(
-        _ length: Int, state: inout State, what: String, handle: (Message) -> Void
+        _ length: Int, state: inout State, what: @autoclosure () -> String, handle: (Message) -> Void
     ) throws(SockDiagError) {
         var sent: Int
         repeat { sent = send(fd, state.request.baseAddress, length, Int32(MSG_NOSIGNAL)) } while sent < 0 && errno == EINTR
-        guard sent == length else { throw SockDiagError("send of the \(what)", errno: sent < 0 ? errno : 0) }
+        guard sent == length else {
+            let code = sent < 0 ? errno : 0
+            throw SockDiagError("send of the \(what())", errno: code)
+        }
 
         let reply = state.reply
         let sequence = state.sequence
         while true {
             var received: Int
-            repeat { received = recv(fd, reply.baseAddress, reply.count, 0) } while received < 0 && errno == EINTR
+            // MSG_TRUNC makes recv return the datagram's full length, so a
+            // reply larger than the buffer is an error, not a silent cut.
+            repeat { received = recv(fd, reply.baseAddress, reply.count, Int32(MSG_TRUNC)) } while received < 0 && errno == EINTR
             guard received > 0 else {
                 let code = received < 0 ? errno : 0
-                let reason = code == EAGAIN ? "recv of the \(what) reply (no reply within \(Self.replyTimeout.tv_sec) s)" : "recv of the \(what) reply"
+                let reason = code == EAGAIN ? "recv of the \(what()) reply (no reply within \(Self.replyTimeout.tv_sec) s)" : "recv of the \(what()) reply"
                 throw SockDiagError(reason, errno: code)
+            }
+            guard received <= reply.count else {
+                throw SockDiagError("\(what()): reply of \(received) bytes exceeds the \(reply.count)-byte buffer")
             }
             var offset = 0
             while offset + SockDiagRequest.headerSize <= received {
                 let header = reply.loadUnaligned(fromByteOffset: offset, as: nlmsghdr.self)
                 let messageLength = Int(header.nlmsg_len)
                 guard messageLength >= SockDiagRequest.headerSize, offset + messageLength <= received else {
-                    throw SockDiagError("\(what): malformed reply (message of \(messageLength) bytes at \(offset) of \(received))")
+                    throw SockDiagError("\(what()): malformed reply (message of \(messageLength) bytes at \(offset) of \(received))")
                 }
                 let payload = UnsafeRawBufferPointer(
                     rebasing: reply[(offset + SockDiagRequest.headerSize)..<(offset + messageLength)])
