@@ -1,6 +1,8 @@
 import Attribution
+import Dispatch
 import Glibc
 import PinholeCore
+import Synchronization
 import Testing
 import TestSupport
 
@@ -189,6 +191,48 @@ import TestSupport
         reset.close()
         let resetRequest = AttributionRequest(transport: .tcp, client: resetPeer.endpoint, local: try resetConnection.localAddress().endpoint)
         #expect(diag.owner(of: resetRequest) == .notFound)
+    }
+
+    // MARK: Threads
+
+    /// Lookups from several threads at once (the reactor's and NIO's) share
+    /// one netlink socket: each must get its own reply, never another's.
+    @Test func concurrentLookupsEachGetTheirOwnSocket() throws {
+        let server = try DiagTestSocket(bound: "127.0.0.1", type: SOCK_DGRAM)
+        var clients: [(request: AttributionRequest, inode: UInt64)] = []
+        var sockets: [DiagTestSocket] = []
+        for index in 0..<8 {
+            let client = try DiagTestSocket(family: AF_INET, type: index.isMultiple(of: 2) ? SOCK_DGRAM : SOCK_STREAM)
+            sockets.append(client)
+            if index.isMultiple(of: 2) {
+                try client.connect(to: try server.localAddress())
+                try client.send()
+                let request = AttributionRequest(transport: .udp, client: try server.receiveFrom().endpoint, local: try server.localAddress().endpoint)
+                clients.append((request, try client.inode()))
+            } else {
+                let listener = try DiagTestSocket(bound: "127.0.0.1", type: SOCK_STREAM)
+                try client.connect(to: try listener.localAddress())
+                let (connection, peer) = try listener.accept()
+                sockets += [listener, connection]
+                // Every other TCP client through the dump, so both paths interleave.
+                let local = index % 4 == 1 ? try connection.localAddress().endpoint : nil
+                clients.append((AttributionRequest(transport: .tcp, client: peer.endpoint, local: local), try client.inode()))
+            }
+        }
+        let wrong = Mutex(0)
+        let diag = self.diag
+        let expected = clients
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for round in 0..<250 {
+                let (request, inode) = expected[(thread + round) % expected.count]
+                guard case .found(let owner) = diag.owner(of: request), owner.inode == inode else {
+                    wrong.withLock { $0 += 1 }
+                    continue
+                }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+        #expect(diag.statistics.exactHits + diag.statistics.dumps == 2000)
     }
 
     // MARK: Helpers
