@@ -53,9 +53,11 @@ public final class SockDiag: SocketLookup {
         guard connected == 0,
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0
         else {
-            let error = SockDiagError(connected == 0 ? "setsockopt(SO_RCVTIMEO) on the sock_diag socket" : "connect of the sock_diag socket to the kernel", errno: errno)
+            let code = errno
             close(fd)
-            throw error
+            throw SockDiagError(
+                connected == 0 ? "setsockopt(SO_RCVTIMEO) on the sock_diag socket" : "connect of the sock_diag socket to the kernel",
+                errno: code)
         }
         self.fd = fd
         state = Mutex(

@@ -17,6 +17,7 @@ public struct SockDiagError: Error, Sendable, CustomStringConvertible {
     /// Whether the kernel refused (EPERM, EACCES).
     public var isPermissionDenied: Bool { errno == EPERM || errno == EACCES }
 
+    /// What failed, with the errno's text when there is one.
     public var description: String {
         guard errno != 0 else { return "sock_diag: \(what) failed" }
         return "sock_diag: \(what) failed: \(String(cString: strerror(errno))) (errno \(errno))"

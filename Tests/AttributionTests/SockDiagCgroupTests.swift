@@ -3,13 +3,16 @@ import Foundation
 import Glibc
 import PinholeCore
 import Testing
+import TestSupport
 
 /// The cgroup id sock_diag reports is the socket creator's cgroup, not
 /// always the root's: a shell moved into a child cgroup of the test's own
 /// opens a UDP socket (bash's /dev/udp) and sends; its socket must carry
 /// the child cgroup's id (the inode of its directory).
 @Suite struct SockDiagCgroupTests {
-    @Test(.enabled(if: getuid() == 0, "needs root to create a cgroup"))
+    /// Needs root to create a cgroup; under PINHOLE_REQUIRE_E2E=1 it runs
+    /// (and fails) without.
+    @Test(.enabled(if: getuid() == 0 || TestEnvironment.requireE2E, "needs root to create a cgroup"))
     func socketCarriesItsCreatorsCgroup() throws {
         let cgroup = try OwnCgroup.directory() + "/pinhole-sockdiag-test-\(getpid())"
         try FileManager.default.createDirectory(atPath: cgroup, withIntermediateDirectories: false)
