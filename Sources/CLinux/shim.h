@@ -2,7 +2,11 @@
 #define PINHOLE_CLINUX_SHIM_H
 // Linux interfaces Swift's Glibc module does not export: epoll and eventfd
 // for the reactor, recvmmsg/sendmmsg for batched UDP, and naming the calling
-// thread for ps/top/perf.
+// thread for ps/top/perf; the sock_diag netlink interface (structs and
+// constants of the kernel's uapi headers) for client socket lookups.
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
