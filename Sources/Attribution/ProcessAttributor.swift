@@ -47,6 +47,8 @@ public final class ProcessAttributor: ProcessResolver {
     public func attribute(_ request: AttributionRequest, completion: @escaping @Sendable (Attribution) -> Void) {
         let socket: SocketOwner
         switch socketLookup.owner(of: request) {
+        // Inode 0: an orphaned TCP socket (FIN_WAIT after close), no file holds it.
+        case .found(let owner) where owner.inode == 0: return completion(.unknown(.exited, socket: owner))
         case .found(let owner): socket = owner
         case .notFound: return completion(.unknown(isLocalAddress(request.client.ip) ? .exited : .remote))
         case .permissionDenied: return completion(.unknown(.permission))

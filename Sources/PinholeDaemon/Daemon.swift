@@ -33,7 +33,9 @@ public enum Daemon {
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let pipeline = Pipeline.make(
-            cache: cache, upstream: forwarder, resolver: nil, log: QueryLogLine(logger: logger),
+            cache: cache, upstream: forwarder,
+            resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
+            log: QueryLogLine(logger: logger),
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
             settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, reactor: reactor,

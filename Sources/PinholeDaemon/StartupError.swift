@@ -7,6 +7,8 @@ public enum StartupError: Error, CustomStringConvertible {
     /// A listen address could not be bound; `error` is NIO's `IOError`
     /// (TCP) or the reactor's `SystemCallError` (UDP), both carrying errno.
     case bind(address: SocketAddressText, transport: ClientTransport, error: any Error, configPath: String)
+    /// Attribution is on but the kernel's socket table cannot be asked.
+    case attribution(error: any Error, configPath: String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,10 @@ public enum StartupError: Error, CustomStringConvertible {
             return PortHolder.bindErrorMessage(
                 address: address, transport: transport, errno: Self.errno(of: error), detail: "\(error)",
                 configPath: configPath)
+        case .attribution(let error, let configPath):
+            return "cannot attribute queries to processes: \(error)\n"
+                + "  pinholed needs NETLINK_SOCK_DIAG (and root or CAP_SYS_PTRACE to read other users' /proc/PID/fd);\n"
+                + "  to run without attribution, set `enabled = false` under [attribution] in \(configPath)"
         }
     }
 
