@@ -21,6 +21,7 @@ public final class ProcessAttributor: ProcessResolver {
     private let index: ProcessIndex
     private let reader: IdentityReader
     private let identities: Mutex<BoundedMap<IdentityKey, AppIdentity>>
+    private let recent: RecentAttributions
     private let background = DispatchQueue(label: "pinhole.attribution")
 
     /// - Parameters:
@@ -30,21 +31,27 @@ public final class ProcessAttributor: ProcessResolver {
     ///   - index: inode → pid.
     ///   - reader: pid → identity.
     ///   - identityCapacity: identities cached.
+    ///   - reuseWindow: how long the attribution of one client socket tuple
+    ///     is reused for its next queries (see `RecentAttributions`); zero
+    ///     asks the kernel for every query.
     public init(
         socketLookup: any SocketLookup,
         isLocalAddress: @escaping @Sendable (IPAddress) -> Bool,
         index: ProcessIndex,
         reader: IdentityReader = IdentityReader(),
-        identityCapacity: Int = 4096
+        identityCapacity: Int = 4096,
+        reuseWindow: Duration = .milliseconds(1)
     ) {
         self.socketLookup = socketLookup
         self.isLocalAddress = isLocalAddress
         self.index = index
         self.reader = reader
         self.identities = Mutex(BoundedMap(capacity: identityCapacity))
+        self.recent = RecentAttributions(window: reuseWindow)
     }
 
     public func attribute(_ request: AttributionRequest, completion: @escaping @Sendable (Attribution) -> Void) {
+        if let attribution = recent.lookup(request) { return completion(attribution) }
         let socket: SocketOwner
         switch socketLookup.owner(of: request) {
         // Inode 0: an orphaned TCP socket (FIN_WAIT after close), no file holds it.
@@ -56,10 +63,14 @@ public final class ProcessAttributor: ProcessResolver {
         }
         if let holder = index.cachedHolder(of: socket),
            let identity = identities.withLock({ $0[IdentityKey(cgroupID: socket.cgroupID, pid: holder.pid, startTime: holder.startTime)] }) {
-            return completion(.attributed(identity, socket: socket))
+            let attribution = Attribution.attributed(identity, socket: socket)
+            recent.remember(attribution, for: request)
+            return completion(attribution)
         }
         background.async { [self] in
-            completion(resolve(request, socket))
+            let attribution = resolve(request, socket)
+            recent.remember(attribution, for: request)
+            completion(attribution)
         }
     }
 

@@ -19,25 +19,63 @@ final class StubSocketLookup: SocketLookup {
     }
 }
 
-/// Runs `attribute` and reports whether the completion ran before it returned.
+/// Runs `attribute` and reports whether the completion ran on the calling
+/// thread (the fast path) rather than the background queue.
 func attribute(_ attributor: ProcessAttributor, from address: String = "127.0.0.1") -> (Attribution, synchronous: Bool) {
     let request = AttributionRequest(transport: .udp, client: ClientEndpoint(address: address, port: 40000), local: nil)
-    let result = Locked<Attribution?>(nil)
+    let result = Locked<(Attribution, Bool)?>(nil)
     let done = DispatchSemaphore(value: 0)
+    let caller = pthread_self()
     attributor.attribute(request) { attribution in
-        result.set(attribution)
+        result.set((attribution, pthread_equal(pthread_self(), caller) != 0))
         done.signal()
     }
-    let synchronous = result.get() != nil
     done.wait()
-    return (result.get()!, synchronous)
+    let (attribution, synchronous) = result.get()!
+    return (attribution, synchronous)
 }
 
 @Suite(.serialized) struct ProcessAttributorTests {
     static let loopbackOnly: @Sendable (IPAddress) -> Bool = { $0 == IPAddress("127.0.0.1") || $0 == IPAddress("::1") }
 
-    func attributor(_ lookup: StubSocketLookup, index: ProcessIndex? = nil, reader: IdentityReader = IdentityReader()) throws -> ProcessAttributor {
-        ProcessAttributor(socketLookup: lookup, isLocalAddress: Self.loopbackOnly, index: try index ?? ProcessIndex(cgroups: CgroupTree()), reader: reader)
+    /// An attributor asking `lookup` for every query (`reuseWindow` zero) unless told otherwise.
+    func attributor(
+        _ lookup: StubSocketLookup, index: ProcessIndex? = nil, reader: IdentityReader = IdentityReader(),
+        reuseWindow: Duration = .zero
+    ) throws -> ProcessAttributor {
+        ProcessAttributor(
+            socketLookup: lookup, isLocalAddress: Self.loopbackOnly, index: try index ?? ProcessIndex(cgroups: CgroupTree()),
+            reader: reader, reuseWindow: reuseWindow)
+    }
+
+    @Test func aBurstFromOneTupleIsLookedUpOnceWithinTheWindow() throws {
+        let cgroup = try TestCgroup(name: "app-r.scope")
+        let (child, fd) = try ChildProcess.udpSocketHolder()
+        defer { child.stop(); cgroup.remove() }
+        try cgroup.add(child.pid)
+        let socket = SocketOwner(uid: getuid(), inode: try socketInode(pid: child.pid, fd: fd), cgroupID: try cgroup.id)
+        let lookup = StubSocketLookup(.found(socket))
+        let subject = try attributor(lookup, reuseWindow: .milliseconds(200))
+
+        let (first, _) = attribute(subject)
+        let (second, secondSynchronous) = attribute(subject)
+        #expect(first.app?.pid == child.pid && second == first && secondSynchronous)
+        #expect(lookup.calls.load(ordering: .relaxed) == 1)
+
+        // Another tuple is asked for; after the window the first is asked again.
+        _ = attribute(subject, from: "127.0.0.2")
+        #expect(lookup.calls.load(ordering: .relaxed) == 2)
+        usleep(250_000)
+        _ = attribute(subject)
+        #expect(lookup.calls.load(ordering: .relaxed) == 3)
+    }
+
+    @Test func unknownsAreNotReused() throws {
+        let lookup = StubSocketLookup(.notFound)
+        let subject = try attributor(lookup, reuseWindow: .seconds(10))
+        _ = attribute(subject)
+        _ = attribute(subject)
+        #expect(lookup.calls.load(ordering: .relaxed) == 2)
     }
 
     @Test func attributesARealProcessThenAnswersFromTheCache() throws {
