@@ -20,7 +20,7 @@ public final class NamespaceSandbox: @unchecked Sendable {
     public let hostPath: String
     /// The pid of the holder process whose namespaces programs join.
     public let holderPID: pid_t
-    private let holder: Process
+    private let holder: SandboxProcess
     /// Output files of the holder and spawned programs; removed in deinit.
     private let directory: URL
     private let state = Locked<(spawned: [SandboxProcess], isShutDown: Bool)>(([], false))
@@ -60,28 +60,26 @@ public final class NamespaceSandbox: @unchecked Sendable {
         let holderOut = directory.appendingPathComponent("holder.out")
         let holderErr = directory.appendingPathComponent("holder.err")
         let inner = "mount -t cgroup2 none /sys/fs/cgroup && ip link set lo up && echo ready && exec sleep 1000000"
-        holder = Process()
-        holder.executableURL = URL(fileURLWithPath: TestEnvironment.which("sh")!)
         // The pid joins the sandbox cgroup before unshare -C, so that cgroup
         // becomes the namespace's root; unshare and sh exec, keeping the pid.
-        holder.arguments = [
+        let arguments = [
             "-c", "echo $$ > \"$0\" && exec unshare -n -m -C --propagation private -- sh -c \"$1\"",
             hostPath + "/cgroup.procs", inner,
         ]
+        let pid: pid_t
         do {
-            holder.standardOutput = try Self.outputFile(holderOut)
-            holder.standardError = try Self.outputFile(holderErr)
-            try holder.run()
+            pid = try PosixSpawn.spawn(TestEnvironment.which("sh")!, arguments, stdout: holderOut.path, stderr: holderErr.path)
         } catch {
             Self.removeCgroups(under: hostPath)
             try? FileManager.default.removeItem(at: directory)
-            throw TestFailure("starting the sandbox holder: \(error)")
+            throw error
         }
-        holderPID = holder.processIdentifier
+        holderPID = pid
+        holder = SandboxProcess(pid: pid, cgroup: "", stdoutFile: holderOut, stderrFile: holderErr)
         let deadline = Date().addingTimeInterval(10)
-        while !((try? String(contentsOf: holderOut, encoding: .utf8)) ?? "").contains("ready") {
+        while !holder.stdout.contains("ready") {
             if !holder.isRunning || Date() > deadline {
-                let log = (try? String(contentsOf: holderErr, encoding: .utf8)) ?? ""
+                let log = holder.stderr
                 shutdown()
                 throw TestFailure("the sandbox holder did not become ready (\(holder.isRunning ? "10 s passed" : "it exited")): \(log)")
             }
@@ -150,19 +148,15 @@ public final class NamespaceSandbox: @unchecked Sendable {
         let base = directory.appendingPathComponent("\(serial)-\(URL(fileURLWithPath: resolved).lastPathComponent)")
         let stdoutFile = base.appendingPathExtension("out")
         let stderrFile = base.appendingPathExtension("err")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: prefix[0])
-        process.arguments = Array(prefix.dropFirst()) + [resolved] + arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = try Self.outputFile(stdoutFile)
-        process.standardError = try Self.outputFile(stderrFile)
-        process.standardInput = FileHandle.nullDevice
-        try state.withLock { state in
+        let child = try state.withLock { state in
             guard !state.isShutDown else { throw TestFailure("spawn \(executable): the sandbox \(name) is shut down") }
-            try process.run()
+            let pid = try PosixSpawn.spawn(
+                prefix[0], Array(prefix.dropFirst()) + [resolved] + arguments, environment: environment,
+                stdout: stdoutFile.path, stderr: stderrFile.path)
+            let child = SandboxProcess(pid: pid, cgroup: cgroup, stdoutFile: stdoutFile, stderrFile: stderrFile)
+            state.spawned.append(child)
+            return child
         }
-        let child = SandboxProcess(process: process, cgroup: cgroup, stdoutFile: stdoutFile, stderrFile: stderrFile)
-        state.withLock { $0.spawned.append(child) }
         try waitUntilExecuted(child, executable: resolved)
         return child
     }
@@ -190,8 +184,8 @@ public final class NamespaceSandbox: @unchecked Sendable {
             return state.spawned
         }
         guard let spawned else { return }
-        for child in spawned where child.process.isRunning { kill(child.pid, SIGKILL) }
-        if holder.isRunning { kill(holderPID, SIGKILL) }
+        for child in spawned { child.signal(SIGKILL) }
+        holder.signal(SIGKILL)
         // Whatever the programs forked is still in the sandbox's cgroups.
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
@@ -200,8 +194,8 @@ public final class NamespaceSandbox: @unchecked Sendable {
             for pid in left { kill(pid, SIGKILL) }
             usleep(5_000)
         }
-        for child in spawned { child.process.waitUntilExit() }
-        holder.waitUntilExit()
+        for child in spawned { child.kill() }
+        holder.kill()
         Self.removeCgroups(under: hostPath)
     }
 
@@ -210,14 +204,14 @@ public final class NamespaceSandbox: @unchecked Sendable {
     private func waitUntilExecuted(_ child: SandboxProcess, executable: String) throws {
         let target = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
         let deadline = Date().addingTimeInterval(10)
-        while child.process.isRunning {
+        while child.isRunning {
             let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(child.pid)/exe")
             if exe == target { return }
             if Date() > deadline { throw TestFailure("pid \(child.pid) did not exec \(executable) within 10 s: \(child.stderr)") }
             usleep(1_000)
         }
         let stderr = child.stderr
-        if child.process.terminationStatus == 125 || stderr.hasPrefix("nsenter: ") {
+        if child.terminationStatus == 125 || stderr.hasPrefix("nsenter: ") {
             throw TestFailure("launching \(executable) in \(child.cgroup) failed: \(stderr)")
         }
     }
@@ -239,10 +233,5 @@ public final class NamespaceSandbox: @unchecked Sendable {
             let deadline = Date().addingTimeInterval(2)
             while rmdir(path) != 0 && errno == EBUSY && Date() < deadline { usleep(5_000) }
         }
-    }
-
-    private static func outputFile(_ url: URL) throws -> FileHandle {
-        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        return try FileHandle(forWritingTo: url)
     }
 }
