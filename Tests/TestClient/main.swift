@@ -34,6 +34,11 @@ func performInChild(_ options: ClientOptions) throws(ClientError) -> Int32 {
     return code
 }
 
+if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(ClientOptions.usage)
+    exit(0)
+}
+
 do {
     let options = try ClientOptions.parse(Array(CommandLine.arguments.dropFirst()))
     if let endpoint = options.serve { try Responder(endpoint: endpoint).run() }

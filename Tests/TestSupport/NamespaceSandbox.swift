@@ -199,14 +199,16 @@ public final class NamespaceSandbox: @unchecked Sendable {
         Self.removeCgroups(under: hostPath)
     }
 
-    /// Waits until `child` runs `executable` itself (not sh or nsenter), or
-    /// has exited; throws when the launcher failed.
+    /// Waits until `child` runs the program itself (in the sandbox's netns and
+    /// past nsenter; a script shows its interpreter), or has exited; throws
+    /// when the launcher failed.
     private func waitUntilExecuted(_ child: SandboxProcess, executable: String) throws {
-        let target = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
+        let link = { (path: String) in try? FileManager.default.destinationOfSymbolicLink(atPath: path) }
+        let nsenter = URL(fileURLWithPath: TestEnvironment.which("nsenter")!).resolvingSymlinksInPath().path
+        let sandboxNet = link("/proc/\(holderPID)/ns/net")
         let deadline = Date().addingTimeInterval(10)
         while child.isRunning {
-            let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(child.pid)/exe")
-            if exe == target { return }
+            if let exe = link("/proc/\(child.pid)/exe"), exe != nsenter, link("/proc/\(child.pid)/ns/net") == sandboxNet { return }
             if Date() > deadline { throw TestFailure("pid \(child.pid) did not exec \(executable) within 10 s: \(child.stderr)") }
             usleep(1_000)
         }
