@@ -16,9 +16,12 @@ public final class DaemonProcess: @unchecked Sendable {
     /// `arguments` added, and waits until it logs that it is ready.
     /// - Parameter configText: written to a temporary file passed as
     ///   `--config`; nil writes an empty one (all defaults).
+    /// - Parameter launcher: a command prefix that execs its last arguments
+    ///   (e.g. `NamespaceSandbox.launcher(cgroup:)`), so the pid stays
+    ///   pinholed's; empty runs pinholed directly.
     public init(
         address: String = "127.0.0.1", port: UInt16? = nil, upstreams: [String] = [], configText: String? = nil,
-        arguments: [String] = [], waitForReady: Bool = true
+        arguments: [String] = [], waitForReady: Bool = true, launcher: [String] = []
     ) throws {
         let port = try port ?? FreePort.find(address: address)
         listenAddress = address
@@ -39,8 +42,14 @@ public final class DaemonProcess: @unchecked Sendable {
         args += arguments
 
         process = Process()
-        process.executableURL = try DaemonProcess.binary()
-        process.arguments = args
+        let binary = try DaemonProcess.binary()
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = launcher.dropFirst() + [binary.path] + args
+        } else {
+            process.executableURL = binary
+            process.arguments = args
+        }
         process.standardError = try FileHandle(forWritingTo: logFile)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -96,19 +105,6 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// The built `pinholed` next to the test bundle (or `$PINHOLED_BIN`).
     public static func binary() throws -> URL {
-        if let override = ProcessInfo.processInfo.environment["PINHOLED_BIN"] {
-            return URL(fileURLWithPath: override)
-        }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("pinholed")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let fromSource = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/pinholed")
-        if FileManager.default.isExecutableFile(atPath: fromSource.path) { return fromSource }
-        throw TestFailure("pinholed binary not found next to \(CommandLine.arguments[0]); run `swift build` first or set PINHOLED_BIN")
+        try BuiltProduct.find("pinholed", environmentVariable: "PINHOLED_BIN")
     }
 }

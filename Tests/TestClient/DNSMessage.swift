@@ -1,0 +1,87 @@
+/// The few DNS wire operations the client needs, by hand: build a query,
+/// read a reply's header, and (for `--serve`) answer a query.
+enum DNSMessage {
+    /// The 12-byte header fields the client reports.
+    struct Header {
+        var id: UInt16
+        var flags: UInt16
+        var questions: Int
+        var answers: Int
+
+        var rcode: Int { Int(flags & 0x000F) }
+        var isResponse: Bool { flags & 0x8000 != 0 }
+        var truncated: Bool { flags & 0x0200 != 0 }
+    }
+
+    /// Record types by name; anything else may be given as a number or "TYPEnnn".
+    static let typeNames: [String: UInt16] = [
+        "A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16,
+        "AAAA": 28, "SRV": 33, "SVCB": 64, "HTTPS": 65, "ANY": 255,
+    ]
+
+    /// A standard query (RD set) for `name` and `type`, class IN, no EDNS.
+    static func query(id: UInt16, name: String, type: UInt16) throws(ClientError) -> [UInt8] {
+        var bytes = bigEndian(id) + [0x01, 0x00] + [0, 1, 0, 0, 0, 0, 0, 0]
+        for label in name.split(separator: ".") {
+            let utf8 = Array(label.utf8)
+            guard utf8.count <= 63 else { throw ClientError("label longer than 63 bytes in \(name)") }
+            bytes += [UInt8(utf8.count)] + utf8
+        }
+        bytes += [0] + bigEndian(type) + [0, 1]
+        return bytes
+    }
+
+    /// The header of `message`, or nil when it is shorter than 12 bytes.
+    static func header(of message: [UInt8]) -> Header? {
+        guard message.count >= 12 else { return nil }
+        return Header(
+            id: word(message, 0), flags: word(message, 2),
+            questions: Int(word(message, 4)), answers: Int(word(message, 6)))
+    }
+
+    /// What `--serve` replies: NOERROR with one A (192.0.2.1) or AAAA
+    /// (2001:db8::1) record, TTL 60, or no answer for other types; FORMERR
+    /// when the question cannot be read.
+    static func answer(to query: [UInt8]) -> [UInt8]? {
+        guard let header = header(of: query), !header.isResponse else { return nil }
+        let rd = header.flags & 0x0100
+        guard header.questions == 1, let questionEnd = endOfQuestion(query) else {
+            return bigEndian(header.id) + bigEndian(0x8001 | rd) + [UInt8](repeating: 0, count: 8)
+        }
+        let type = word(query, questionEnd - 4)
+        let rdata: [UInt8]
+        switch type {
+        case 1: rdata = [192, 0, 2, 1]
+        case 28: rdata = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
+        default: rdata = []
+        }
+        let answers: UInt16 = rdata.isEmpty ? 0 : 1
+        var reply = bigEndian(header.id) + bigEndian(0x8080 | rd) + [0, 1] + bigEndian(answers) + [0, 0, 0, 0]
+        reply += query[12..<questionEnd]
+        if !rdata.isEmpty {
+            // The name is a pointer to the question's (offset 12).
+            reply += [0xC0, 0x0C] + bigEndian(type) + [0, 1] + [0, 0, 0, 60] + bigEndian(UInt16(rdata.count)) + rdata
+        }
+        return reply
+    }
+
+    /// The offset just past the (uncompressed) question, or nil if malformed.
+    private static func endOfQuestion(_ message: [UInt8]) -> Int? {
+        var offset = 12
+        while offset < message.count {
+            let length = Int(message[offset])
+            if length == 0 { return offset + 5 <= message.count ? offset + 5 : nil }
+            guard length <= 63 else { return nil }
+            offset += 1 + length
+        }
+        return nil
+    }
+
+    private static func word(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
+        UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
+    }
+
+    private static func bigEndian(_ value: UInt16) -> [UInt8] {
+        [UInt8(value >> 8), UInt8(value & 0xFF)]
+    }
+}
