@@ -24,7 +24,8 @@ struct QueryLogLine: QueryLogSink {
         if let app = attribution.app {
             metadata["pid"] = .string(String(app.pid))
             metadata["exe"] = .string(Self.quoted(app.executable + (app.executableState == .present ? "" : " (\(app.executableState))")))
-            metadata["unit"] = .string(Self.quoted(app.unit ?? app.userUnit ?? "-"))
+            metadata["unit"] = .string(Self.quoted(app.unit ?? "-"))
+            if let userUnit = app.userUnit { metadata["user_unit"] = .string(Self.quoted(userUnit)) }
             metadata["cgroup"] = .string(Self.quoted(app.cgroupPath))
             metadata["uid"] = .string(String(app.uid))
         } else if let reason = attribution.reason {
