@@ -5,13 +5,14 @@
 #   libldns-dev       DNS message validation (DNSWire)
 #   libsystemd-dev    systemd unit/slice of a process (Attribution, via CSystemd)
 #   util-linux        unshare/nsenter: the e2e tests' private namespaces
+#   nftables          nft: the e2e tests' DNS redirect (inside a namespace only)
 #   knot              knotd: a real authoritative upstream in the integration tests
 #   knot-dnsutils     kdig: a real client in the tests
 #   bind9-dnsutils    dig: a real client in the tests and the README
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
-pkgs=(libldns-dev libsystemd-dev util-linux pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

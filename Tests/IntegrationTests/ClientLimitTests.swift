@@ -55,7 +55,12 @@ import TestSupport
             burst += [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query
         }
         try connection.sendRaw(burst)
-        Thread.sleep(forTimeInterval: 0.2)
+        // Wait for the first two to reach the upstream (attributing a new
+        // client can take a moment on a busy machine), then check no third
+        // follows while the upstream still holds them (400 ms each).
+        let deadline = Date().addingTimeInterval(5)
+        while upstream.tcpQueryCount < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        Thread.sleep(forTimeInterval: 0.1)
         #expect(upstream.tcpQueryCount == 2, "only two of the client's queries may be in flight")
         var ids: Set<UInt16> = []
         for _ in 0..<5 {

@@ -172,29 +172,70 @@ struct AttributionE2ETests {
     }
 
     @Test func aQueryFromAnotherNetworkNamespaceIsRemote() throws {
-        // A veth pair to a second namespace ("another host"), made before pinholed binds 10.99.0.1.
+        // "Another host": a process in a network namespace of its own (not
+        // `ip netns add`, which would leave a file in the host's /run),
+        // joined to the sandbox by a veth pair, made before pinholed binds 10.99.0.1.
+        var remote: SandboxProcess?
         let stage = try AttributionSandbox(extraListen: ["10.99.0.1:53"]) { sandbox in
-            for command in [
-                ["netns", "add", "remote"],
-                ["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"],
-                ["link", "set", "veth1", "netns", "remote"],
-                ["addr", "add", "10.99.0.1/24", "dev", "veth0"],
-                ["link", "set", "veth0", "up"],
-                ["netns", "exec", "remote", "ip", "addr", "add", "10.99.0.2/24", "dev", "veth1"],
-                ["netns", "exec", "remote", "ip", "link", "set", "veth1", "up"],
-                ["netns", "exec", "remote", "ip", "link", "set", "lo", "up"],
+            let holder = try sandbox.spawn(cgroup: "remote.scope", executable: "unshare", arguments: ["-n", "sleep", "600"])
+            remote = holder
+            let pid = String(holder.pid)
+            // Wait until unshare has made the namespace and exec'd sleep.
+            for _ in 0..<200 where (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) != "sleep\n" { usleep(10_000) }
+            for (tool, arguments) in [
+                ("ip", ["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]),
+                ("ip", ["link", "set", "veth1", "netns", pid]),
+                ("ip", ["addr", "add", "10.99.0.1/24", "dev", "veth0"]),
+                ("ip", ["link", "set", "veth0", "up"]),
+                ("nsenter", ["--target", pid, "--net", "ip", "addr", "add", "10.99.0.2/24", "dev", "veth1"]),
+                ("nsenter", ["--target", pid, "--net", "ip", "link", "set", "veth1", "up"]),
             ] {
-                let result = try sandbox.run("ip", command)
-                try #require(result.status == 0, "ip \(command.joined(separator: " ")): \(result.stderr)")
+                let result = try sandbox.run(tool, arguments)
+                try #require(result.status == 0, "\(tool) \(arguments.joined(separator: " ")): \(result.stderr)")
             }
         }
+        let pid = try #require(remote?.pid)
         let result = try stage.sandbox.run(
-            "ip", ["netns", "exec", "remote", "dig", "@10.99.0.1", "+tries=1", "+time=3", "remote.example"])
+            "nsenter", ["--target", String(pid), "--net", "dig", "@10.99.0.1", "+tries=1", "+time=3", "remote.example"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let line = try stage.line(for: "remote.example")
         #expect(line["app"] == "unknown")
         #expect(line["reason"] == "remote")
         #expect(line["client"]?.hasPrefix("10.99.0.2:") == true)
+    }
+
+    /// A client with a hard-coded resolver whose queries a nat output rule
+    /// redirects to pinholed (what enforcement will install): its socket is
+    /// connected to 192.0.2.53, not to pinholed's address, so the exact
+    /// lookup misses and the port-filtered dump finds it.
+    @Test(arguments: [[], ["--tcp"]])
+    func aRedirectedQueryIsAttributedByItsSourceTuple(transportArguments: [String]) throws {
+        try #require(TestEnvironment.which("nft") != nil || !TestEnvironment.requireE2E, "nft is not installed")
+        guard TestEnvironment.which("nft") != nil else { return }
+        let stage = try AttributionSandbox { sandbox in
+            let script = """
+                table ip dnsredirect {
+                    chain out {
+                        type nat hook output priority -100;
+                        ip daddr 192.0.2.53 udp dport 53 redirect to :53
+                        ip daddr 192.0.2.53 tcp dport 53 redirect to :53
+                    }
+                }
+                """
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("redirect-\(UUID().uuidString).nft")
+            try script.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            for (tool, arguments) in [("ip", ["route", "add", "192.0.2.0/24", "dev", "lo", "src", "127.0.0.1"]), ("nft", ["-f", file.path])] {
+                let result = try sandbox.run(tool, arguments)
+                try #require(result.status == 0, "\(tool) \(arguments.joined(separator: " ")): \(result.stderr)")
+            }
+        }
+        let client = try stage.client("app-redir.scope", name: "redirected.example", transportArguments, server: "192.0.2.53:53")
+        #expect(client.waitForExit() == 0, "\(client.stdout)\(client.stderr)")
+        let line = try stage.line(for: "redirected.example")
+        #expect(line["pid"] == String(client.pid))
+        #expect(line["app"] == "app-redir.scope")
+        #expect(line["transport"] == (transportArguments.isEmpty ? "udp" : "tcp"))
     }
 
     @Test func withAttributionOffEveryQueryIsUnknownDisabled() throws {
