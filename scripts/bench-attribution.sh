@@ -43,7 +43,8 @@ for path in glob.glob(os.path.join(out, "*-*", "results.tsv")):
 def med(values):
     values = [float(v) for v in values if v not in (None, "")]
     return statistics.median(values) if values else float("nan")
-print("attribution on vs off, medians of %s rounds (interleaved)" % len(glob.glob(os.path.join(out, "on-*"))))
+rounds = len([d for d in glob.glob(os.path.join(out, "on-*")) if os.path.isdir(d)])
+print("attribution on vs off, medians of %d rounds (interleaved)" % rounds)
 print("%-8s %-4s %12s %12s %10s %10s" % ("workload", "mode", "qps", "cpu us/q", "p50 us", "p99 us"))
 for workload, modes in sorted(rows.items()):
     for mode in ("on", "off"):
