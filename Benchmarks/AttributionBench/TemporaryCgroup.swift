@@ -1,0 +1,51 @@
+import Attribution
+import Glibc
+
+/// A child cgroup of the bench's own cgroup under the host's cgroup2 mount,
+/// made for one round and removed after it (also by `Cleanup` on a signal).
+final class TemporaryCgroup {
+    /// Absolute directory ("/sys/fs/cgroup/unified/pinhole-bench-123-7").
+    let directory: String
+    /// The cgroup id (its directory's inode), what sock_diag reports.
+    let id: UInt64
+    private var removed = false
+
+    init(name: String, in parent: String) throws {
+        directory = "\(parent)/\(name)"
+        guard mkdir(directory, 0o755) == 0 else { throw BenchError.errno("mkdir \(directory)", errno) }
+        Cleanup.rememberCgroup(directory)
+        do {
+            id = try CgroupTree.id(ofDirectory: directory)
+        } catch {
+            rmdir(directory)
+            Cleanup.forgetCgroup()
+            throw BenchError("cgroup id of \(directory): \(error)")
+        }
+    }
+
+    deinit { remove() }
+
+    /// Removes the directory; its processes must have been reaped.
+    func remove() {
+        guard !removed else { return }
+        removed = true
+        var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+        for _ in 0..<2000 where rmdir(directory) != 0 && errno == EBUSY { nanosleep(&pause, nil) }
+        Cleanup.forgetCgroup()
+    }
+
+    /// The directory of this process's own cgroup v2 under `mountPoint`.
+    static func ownCgroupDirectory(mountPoint: String) throws -> String {
+        let fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw BenchError.errno("open /proc/self/cgroup", errno) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0 else { throw BenchError.errno("read /proc/self/cgroup", errno) }
+        for line in buffer[..<count].split(separator: UInt8(ascii: "\n")) where line.starts(with: "0::".utf8) {
+            let path = String(decoding: line.dropFirst(3), as: UTF8.self)
+            return path == "/" ? mountPoint : mountPoint + path
+        }
+        throw BenchError("/proc/self/cgroup has no cgroup v2 (0::) line")
+    }
+}
