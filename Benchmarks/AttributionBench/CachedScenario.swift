@@ -23,7 +23,7 @@ struct CachedScenario {
             var synchronous = 0
             for index in 0..<count {
                 let call = timer.run(requests[index % requests.count])
-                measurement.add(call.nanoseconds)
+                measurement.add(call.nanoseconds, cpu: call.cpu)
                 if call.synchronous { synchronous += 1 }
                 if call.attribution.app?.pid != child.pid { measurement.wrong += 1 }
             }

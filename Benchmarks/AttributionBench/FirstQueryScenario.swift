@@ -33,6 +33,7 @@ struct FirstQueryScenario {
     func run(attributor: ProcessAttributor, server: LoopbackServer, mountPoint: String) throws -> [Measurement] {
         let own = try TemporaryCgroup.ownCgroupDirectory(mountPoint: mountPoint)
         let ownID = try CgroupTree.id(ofDirectory: own)
+        let leftovers = TemporaryCgroup.removeLeftovers(in: own)
         let timer = TimedAttribution(attributor)
         var results: [Measurement] = []
         var lastPid: pid_t = 0
@@ -63,7 +64,7 @@ struct FirstQueryScenario {
                 if client.pid < lastPid { measurement.notes.append("pids wrapped before round \(round) (pid \(client.pid))") }
                 lastPid = client.pid
                 guard round > 0 else { continue }
-                measurement.add(call.nanoseconds)
+                measurement.add(call.nanoseconds, cpu: call.cpu)
                 if call.synchronous { synchronous += 1 }
                 let expectedCgroup = cgroup?.id ?? ownID
                 if call.attribution.app?.pid != client.pid || call.attribution.socket?.cgroupID != expectedCgroup {
@@ -78,6 +79,7 @@ struct FirstQueryScenario {
             measurement.finish()
             let slowest = slow.sorted { $0.0 > $1.0 }.prefix(3).map { "\(Format.fixed($0.0, 0)) µs (\($0.1))" }
             measurement.notes.append("slowest: " + slowest.joined(separator: ", "))
+            if leftovers > 0, results.isEmpty { measurement.notes.append("removed \(leftovers) empty cgroups left by a killed earlier run") }
             results.append(measurement)
         }
         return results

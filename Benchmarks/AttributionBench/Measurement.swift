@@ -7,6 +7,9 @@ struct Measurement {
     var goal: Goal?
     /// Durations in nanoseconds, sorted by `finish()`.
     private(set) var nanoseconds: [UInt64] = []
+    /// Process CPU time per call in nanoseconds, sorted by `finish()`; empty
+    /// where not measured.
+    private(set) var cpuNanoseconds: [UInt64] = []
     /// Calls whose completion ran before `attribute` returned; nil where it does not apply.
     var synchronous: Int?
     /// Calls whose answer was not the expected socket or process.
@@ -21,17 +24,28 @@ struct Measurement {
         nanoseconds.reserveCapacity(capacity)
     }
 
-    mutating func add(_ duration: UInt64) { nanoseconds.append(duration) }
+    mutating func add(_ duration: UInt64, cpu: UInt64? = nil) {
+        nanoseconds.append(duration)
+        if let cpu { cpuNanoseconds.append(cpu) }
+    }
 
-    mutating func finish() { nanoseconds.sort() }
+    mutating func finish() {
+        nanoseconds.sort()
+        cpuNanoseconds.sort()
+    }
 
     var count: Int { nanoseconds.count }
 
     /// The `q` quantile in microseconds (nearest rank over the sorted samples).
-    func percentile(_ q: Double) -> Double {
-        guard !nanoseconds.isEmpty else { return .nan }
-        let rank = Int((Double(nanoseconds.count) * q).rounded(.up)) - 1
-        return Double(nanoseconds[min(max(rank, 0), nanoseconds.count - 1)]) / 1000
+    func percentile(_ q: Double) -> Double { Self.percentile(q, of: nanoseconds) }
+
+    /// The `q` quantile of the CPU time per call in microseconds; NaN when not measured.
+    func cpuPercentile(_ q: Double) -> Double { Self.percentile(q, of: cpuNanoseconds) }
+
+    private static func percentile(_ q: Double, of sorted: [UInt64]) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((Double(sorted.count) * q).rounded(.up)) - 1
+        return Double(sorted[min(max(rank, 0), sorted.count - 1)]) / 1000
     }
 
     var maximum: Double { nanoseconds.last.map { Double($0) / 1000 } ?? .nan }

@@ -20,7 +20,7 @@ struct NewSocketScenario {
             if renewed.fd != child.spareFD { movedFD += 1 }
             let call = timer.run(AttributionRequest(transport: .udp, client: renewed.source, local: server.udpEndpoint))
             guard round > 0 else { continue }
-            measurement.add(call.nanoseconds)
+            measurement.add(call.nanoseconds, cpu: call.cpu)
             if call.synchronous { synchronous += 1 }
             if call.attribution.app?.pid != child.pid { measurement.wrong += 1 }
         }

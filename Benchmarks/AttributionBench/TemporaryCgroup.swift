@@ -34,6 +34,25 @@ final class TemporaryCgroup {
         Cleanup.forgetCgroup()
     }
 
+    /// Removes the empty "pinhole-bench-PID-…" cgroups under `parent` left
+    /// by an earlier run that was killed with SIGKILL (PID no longer alive).
+    /// Returns how many it removed.
+    static func removeLeftovers(in parent: String) -> Int {
+        guard let stream = opendir(parent) else { return 0 }
+        var stale: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let parts = name.split(separator: "-")
+            guard entry.pointee.d_type == UInt8(DT_DIR), name.hasPrefix("pinhole-bench-"), parts.count > 3,
+                  let pid = pid_t(parts[2]), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            stale.append("\(parent)/\(name)")
+        }
+        closedir(stream)
+        // rmdir only removes an empty cgroup: one still in use stays.
+        return stale.filter { rmdir($0) == 0 }.count
+    }
+
     /// The directory of this process's own cgroup v2 under `mountPoint`.
     static func ownCgroupDirectory(mountPoint: String) throws -> String {
         let fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC)

@@ -18,11 +18,12 @@ final class TimedAttribution: Sendable {
 
     init(_ resolver: any ProcessResolver) { self.resolver = resolver }
 
-    /// Duration in nanoseconds, the answer, and whether the completion ran
-    /// on the calling thread (the cached path).
-    func run(_ request: AttributionRequest) -> (nanoseconds: UInt64, attribution: Attribution, synchronous: Bool) {
+    /// Wall-clock duration and process CPU time in nanoseconds, the answer,
+    /// and whether the completion ran on the calling thread (the cached path).
+    func run(_ request: AttributionRequest) -> (nanoseconds: UInt64, cpu: UInt64, attribution: Attribution, synchronous: Bool) {
         answer.withLock { $0 = Answer() }
         let caller = pthread_self()
+        let cpuStart = BenchClock.processCPU()
         let start = BenchClock.now()
         resolver.attribute(request) { [self] attribution in
             let onCaller = pthread_equal(pthread_self(), caller) != 0
@@ -31,7 +32,8 @@ final class TimedAttribution: Sendable {
         }
         done.wait()
         let end = BenchClock.now()
+        let cpuEnd = BenchClock.processCPU()
         let result = answer.withLock { $0 }
-        return (end - start, result.attribution!, result.onCallerThread)
+        return (end - start, cpuEnd - cpuStart, result.attribution!, result.onCallerThread)
     }
 }
