@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release run test unit fuzz bench clean
+.PHONY: all deps build release run test unit fuzz bench bench-attribution clean
 
 all: build
 
@@ -42,6 +42,13 @@ bench: release
 	CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=pinholed \
 	CANDIDATE_CMD='$(CURDIR)/.build/release/pinholed --config /dev/null --listen $$CANDIDATE_ADDR:$$CANDIDATE_PORT --upstream $$UPSTREAM_ADDR:$$UPSTREAM_PORT --log-level warning' \
 	$(BENCH)/run-peers.sh
+
+# What attributing a query costs (sock_diag, cached identity, a fresh socket,
+# a new process among 5,000 others), release build, as root. ARGS passes
+# options, e.g. make bench-attribution ARGS="--others 2000 --json".
+bench-attribution: deps
+	$(SWIFT) build -c release --product pinhole-attribution-bench
+	$(SUDO) .build/release/pinhole-attribution-bench $(ARGS)
 
 clean:
 	$(SWIFT) package clean

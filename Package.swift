@@ -87,6 +87,14 @@ let package = Package(
             ]
         ),
 
+        // What attribution costs, measured on a release build with the real
+        // ProcessAttributor (make bench-attribution).
+        .executableTarget(
+            name: "pinhole-attribution-bench",
+            dependencies: ["Attribution", "PinholeCore"],
+            path: "Benchmarks/AttributionBench"
+        ),
+
         // Helpers shared by the test targets: fake upstreams, the daemon as a child process, dig.
         .target(
             name: "TestSupport",
