@@ -9,7 +9,8 @@ import Synchronization
 /// A cached holder is checked with one readlink of /proc/PID/fd/FD and a
 /// poll of a pidfd kept for the process (or its start time, past the pidfd
 /// budget), so a closed fd or a reused pid is never answered. A miss scans,
-/// in order: the remembered socket fds of the pids in the socket's cgroup,
+/// in order: the newest processes of the socket's cgroup (counting down
+/// from the kernel's last pid, no listing), the remembered socket fds of the pids in the socket's cgroup,
 /// the cgroup's new pids, its other pids; then new pids of the socket's uid
 /// anywhere; last the other known pids of that uid (a socket passed to a
 /// process in another cgroup). Every socket seen on the way is remembered.
@@ -54,6 +55,12 @@ public final class ProcessIndex: Sendable {
         public var socketFDsPerProcess = 8
         /// Recent holder pids remembered per cgroup.
         public var holdersPerCgroup = 8
+        /// pids tried first in a crowded cgroup, counting down from the last
+        /// one the kernel handed out (0: skip that step).
+        public var newestPids = 32
+        /// Members above which a cgroup counts as crowded: reading its
+        /// process list costs more than trying the newest pids first.
+        public var crowdedCgroup = 64
 
         public init() {}
     }
@@ -72,6 +79,8 @@ public final class ProcessIndex: Sendable {
         var inodes: BoundedMap<UInt64, Holder>
         var processes: BoundedMap<Int32, ProcessRecord>
         var recentHolders: BoundedMap<UInt64, [Int32]>
+        /// Members of each cgroup when its process list was last read.
+        var cgroupSizes: BoundedMap<UInt64, Int>
         var openPidfds = 0
     }
 
@@ -89,7 +98,8 @@ public final class ProcessIndex: Sendable {
         self.state = Mutex(State(
             inodes: BoundedMap(capacity: limits.inodes),
             processes: BoundedMap(capacity: limits.processes),
-            recentHolders: BoundedMap(capacity: max(64, limits.processes / 8))
+            recentHolders: BoundedMap(capacity: max(64, limits.processes / 8)),
+            cgroupSizes: BoundedMap(capacity: 4096)
         ))
     }
 
@@ -133,7 +143,17 @@ public final class ProcessIndex: Sendable {
         if let holder = cachedHolder(of: socket) { return .found(holder) }
         var round = Round(target: socket.inode)
 
+        // A new process is almost always among the last pids handed out: in
+        // a crowded cgroup, try those before reading its process list, which
+        // costs the kernel about a millisecond per few thousand members.
+        if let cgroups, state.withLock({ ($0.cgroupSizes[socket.cgroupID] ?? 0) > limits.crowdedCgroup }) {
+            for pid in newestProcesses(of: socket, cgroups: cgroups) where !round.scanned.contains(pid) {
+                if let holder = scan(pid, &round) { return found(holder, socket) }
+            }
+        }
+
         if let cgroups, let members = try? cgroups.pids(inCgroup: socket.cgroupID) {
+            state.withLock { _ = $0.cgroupSizes.set(socket.cgroupID, members.count) }
             let known = state.withLock { state in members.filter { state.processes[$0] != nil } }
             let knownSet = Set(known)
             for pid in known {
@@ -360,6 +380,38 @@ public final class ProcessIndex: Sendable {
             if let pid { pids.append(pid) }
         }
         return pids
+    }
+
+    /// The processes among the last `limits.newestPids` pids handed out
+    /// (counting down from /proc/sys/kernel/ns_last_pid) that are not known
+    /// yet, are owned by the socket's uid and sit in its cgroup. Cheap
+    /// checks first (one stat, then the small cgroup file); a pid there may
+    /// be a thread, whose process (Tgid) is read only for a match.
+    private func newestProcesses(of socket: SocketOwner, cgroups: CgroupTree) -> [Int32] {
+        guard limits.newestPids > 0, let last = Self.integer(inFile: "\(procRoot)/sys/kernel/ns_last_pid") else { return [] }
+        let pidMax = Self.integer(inFile: "\(procRoot)/sys/kernel/pid_max") ?? 4_194_304
+        let reader = ProcessInfoReader(procRoot: procRoot)
+        var cgroupIDs: [String: UInt64] = [:]
+        var found: [Int32] = []
+        var pid = last
+        for _ in 0..<limits.newestPids {
+            if pid < 1 { pid = pidMax - 1 }
+            defer { pid -= 1 }
+            guard owner(of: pid) == socket.uid, state.withLock({ $0.processes[pid] == nil }),
+                let path = try? reader.cgroupPath(of: pid)
+            else { continue }
+            if cgroupIDs[path] == nil { cgroupIDs[path] = (try? CgroupTree.id(ofDirectory: cgroups.mountPoint + path)) ?? 0 }
+            guard cgroupIDs[path] == socket.cgroupID, let tgid = try? reader.threadGroup(of: pid).tgid,
+                !found.contains(tgid)
+            else { continue }
+            found.append(tgid)
+        }
+        return found
+    }
+
+    private static func integer(inFile path: String) -> Int32? {
+        guard let bytes = try? ProcFile.read(path, limit: 64) else { return nil }
+        return Int32(decimal: bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
     }
 
     /// The owner (effective uid) of /proc/PID; nil when it is gone.

@@ -59,6 +59,25 @@ public struct ProcessInfoReader: Sendable {
         return bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The process a pid or thread id belongs to (Tgid) and its real,
+    /// effective, saved and filesystem uids, from /proc/PID/status.
+    public func threadGroup(of pid: Int32) throws(ProcessReadError) -> (tgid: Int32, uids: [UInt32]) {
+        let path = "\(procRoot)/\(pid)/status"
+        let bytes = try ProcFile.read(path, limit: 16384)
+        var tgid: Int32?
+        var uids: [UInt32] = []
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            if line.starts(with: Array("Tgid:".utf8)) {
+                tgid = Int32(decimal: line.dropFirst(5).drop { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: " ") })
+            } else if line.starts(with: Array("Uid:".utf8)) {
+                uids = line.dropFirst(4).split(whereSeparator: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: " ") })
+                    .compactMap { UInt32(decimal: $0) }
+            }
+        }
+        guard let tgid, !uids.isEmpty else { throw .malformed(path, "no Tgid: or Uid: line") }
+        return (tgid, uids)
+    }
+
     /// The cgroup v2 path: the `0::` line of /proc/PID/cgroup.
     public func cgroupPath(of pid: Int32) throws(ProcessReadError) -> String {
         let path = "\(procRoot)/\(pid)/cgroup"

@@ -33,6 +33,39 @@ import Testing
         #expect(index.counts.pidfds == 0)
     }
 
+    /// In a crowded cgroup (here: any, crowdedCgroup 0) a new process is
+    /// found among the newest pids, before the cgroup's process list.
+    @Test func aNewProcessInACrowdedCgroupIsFoundAmongTheNewestPids() throws {
+        let cgroup = try TestCgroup(name: "crowded.scope")
+        let (first, firstFD) = try ChildProcess.udpSocketHolder()
+        defer { first.stop(); cgroup.remove() }
+        try cgroup.add(first.pid)
+        var limits = ProcessIndex.Limits()
+        limits.crowdedCgroup = 0
+        let index = ProcessIndex(cgroups: try CgroupTree(), limits: limits)
+        let firstSocket = SocketOwner(uid: getuid(), inode: try socketInode(pid: first.pid, fd: firstFD), cgroupID: try cgroup.id)
+        #expect(index.findHolder(of: firstSocket) == .found(ProcessIndex.Holder(
+            pid: first.pid, fd: firstFD, startTime: try ProcessInfoReader().stat(of: first.pid).startTime)))
+
+        // The socket is made in the cgroup: the child moves itself there first.
+        let script = """
+        import socket, time
+        open("\(cgroup.directory)/cgroup.procs", "w").write("0")
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+        print(s.fileno(), flush=True)
+        time.sleep(60)
+        """
+        let second = try ChildProcess("/usr/bin/python3", ["-c", script])
+        defer { second.stop() }
+        let fd = try #require(Int32(second.readLine()?.trimmingCharacters(in: .whitespaces) ?? ""))
+        let socket = SocketOwner(uid: getuid(), inode: try socketInode(pid: second.pid, fd: fd), cgroupID: try cgroup.id)
+        guard case .found(let holder) = index.findHolder(of: socket) else {
+            Issue.record("the new process \(second.pid) was not found")
+            return
+        }
+        #expect(holder.pid == second.pid && holder.fd == fd)
+    }
+
     /// A new socket at the same fd number (what glibc does per lookup) is
     /// found from the cache of the cgroup's recent holders, without a scan.
     @Test func aNewSocketAtTheSameFDIsACacheHit() throws {

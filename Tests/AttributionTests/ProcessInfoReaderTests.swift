@@ -24,6 +24,8 @@ import Testing
     @Test func readsARealChild() throws {
         let child = try ChildProcess("/bin/sleep", ["30"])
         defer { child.stop() }
+        // Process.run returns after the fork; wait for the exec.
+        for _ in 0..<200 where (try? reader.stat(of: child.pid).comm) != "sleep" { usleep(10_000) }
         let details = try reader.details(of: child.pid)
         #expect(details.pid == child.pid)
         #expect(details.ppid == getpid())

@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 @testable import Attribution
 
-/// A cgroup the test creates at the top of the machine's cgroup2 hierarchy
-/// (named after the test process, so runs never collide) and removes again.
+/// A cgroup the test creates below its own cgroup (named after the test
+/// process, so runs never collide) and removes again.
 final class TestCgroup {
     let mountPoint: String
     /// Path relative to the hierarchy's root ("/pinhole-procfs-123-a.scope").
@@ -12,7 +12,8 @@ final class TestCgroup {
 
     init(name: String) throws {
         mountPoint = try CgroupTree.cgroup2MountPoint()
-        path = "/pinhole-procfs-\(getpid())-\(name)"
+        let own = try OwnCgroup.path()
+        path = (own == "/" ? "" : own) + "/pinhole-procfs-\(getpid())-\(name)"
         guard mkdir(mountPoint + path, 0o755) == 0 || errno == EEXIST else {
             throw TestError("mkdir \(mountPoint + path): errno \(errno)")
         }
