@@ -35,13 +35,15 @@ unit: deps
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-# Side-by-side with dnsmasq, unbound and systemd-resolved (../shared/bench).
+# Side-by-side with dnsmasq, unbound and systemd-resolved (../shared/bench),
+# then pinholed with attribution on and off (scripts/bench-attribution.sh).
 BENCH ?= ../shared/bench
 bench: release
 	$(BENCH)/setup-deps.sh
 	CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=pinholed \
 	CANDIDATE_CMD='$(CURDIR)/.build/release/pinholed --config /dev/null --listen $$CANDIDATE_ADDR:$$CANDIDATE_PORT --upstream $$UPSTREAM_ADDR:$$UPSTREAM_PORT --log-level warning' \
 	$(BENCH)/run-peers.sh
+	BENCH=$(BENCH) scripts/bench-attribution.sh
 
 # What attributing a query costs (sock_diag, cached identity, a fresh socket,
 # a new process among 5,000 others), release build, as root. ARGS passes
