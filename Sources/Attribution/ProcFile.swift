@@ -68,6 +68,20 @@ enum ProcFile {
         return UInt64(decimal: text.dropFirst(prefix.count).dropLast())
     }
 
+    /// The socket inode fd `fd` names, read through `directory` (an open
+    /// /proc/PID/fd): no path walk, and once the process has exited the
+    /// directory reads nothing, whatever process gets its pid later.
+    /// nil when the link cannot be read (fd closed, process gone); `.some(nil)`
+    /// when it names something other than a socket.
+    static func socketInode(at directory: Int32, fd: Int32) -> UInt64?? {
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let count = String(fd).withCString { name in
+            withUnsafeMutableBytes(of: &buffer) { readlinkat(directory, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+        }
+        guard count >= 0 else { return nil }
+        return .some(withUnsafeBytes(of: &buffer) { socketInode(ofLinkText: $0[..<count]) })
+    }
+
     /// The socket inode the link at `path` names; nil when it names something
     /// else; throws when the link is gone.
     static func socketInode(atLink path: String) throws(ProcessReadError) -> UInt64? {

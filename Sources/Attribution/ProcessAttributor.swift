@@ -61,8 +61,11 @@ public final class ProcessAttributor: ProcessResolver {
         case .permissionDenied: return completion(.unknown(.permission))
         case .failed: return completion(.unknown(.noSocket))
         }
-        if let holder = index.cachedHolder(of: socket),
-           let identity = identities.withLock({ $0[IdentityKey(cgroupID: socket.cgroupID, pid: holder.pid, startTime: holder.startTime)] }) {
+        // exec keeps the pid and start time but not the program: a socket
+        // new to the index is the moment to notice (one readlink).
+        if let (holder, newSocket) = index.cachedLookup(of: socket),
+           let identity = identities.withLock({ $0[IdentityKey(cgroupID: socket.cgroupID, pid: holder.pid, startTime: holder.startTime)] }),
+           !newSocket || runs(identity, pid: holder.pid) {
             let attribution = Attribution.attributed(identity, socket: socket)
             recent.remember(attribution, for: request)
             return completion(attribution)
@@ -74,12 +77,20 @@ public final class ProcessAttributor: ProcessResolver {
         }
     }
 
+    /// Whether `pid` still runs the executable of `identity` (not exec'd since).
+    private func runs(_ identity: AppIdentity, pid: Int32) -> Bool {
+        guard let link = try? ProcFile.readLink("\(reader.processes.procRoot)/\(pid)/exe") else { return false }
+        return link == identity.executable || link == identity.executable + " (deleted)"
+    }
+
     /// The slow path: search the holder, read its identity.
     func resolve(_ request: AttributionRequest, _ socket: SocketOwner) -> Attribution {
         switch index.findHolder(of: socket) {
         case .found(let holder):
             let key = IdentityKey(cgroupID: socket.cgroupID, pid: holder.pid, startTime: holder.startTime)
-            if let identity = identities.withLock({ $0[key] }) { return .attributed(identity, socket: socket) }
+            if let identity = identities.withLock({ $0[key] }), runs(identity, pid: holder.pid) {
+                return .attributed(identity, socket: socket)
+            }
             do {
                 let identity = try reader.identity(of: holder.pid, startTime: holder.startTime)
                 identities.withLock { _ = $0.set(key, identity) }

@@ -6,9 +6,10 @@ import Synchronization
 /// Which process holds a socket inode: the inode → pid map, refreshed
 /// incrementally.
 ///
-/// A cached holder is checked with one readlink of /proc/PID/fd/FD and a
-/// poll of a pidfd kept for the process (or its start time, past the pidfd
-/// budget), so a closed fd or a reused pid is never answered. A miss scans,
+/// A cached holder is checked with one readlinkat through the process's
+/// /proc/PID/fd directory, kept open (dead once the process exits, so a reused
+/// pid reads nothing), or past that budget with a readlink of /proc/PID/fd/FD
+/// and its start time: a closed fd or a reused pid is never answered. A miss scans,
 /// in order: the newest processes of the socket's cgroup (counting down
 /// from the kernel's last pid, no listing), the remembered socket fds of the pids in the socket's cgroup,
 /// the cgroup's new pids, its other pids; then new pids of the socket's uid
@@ -71,6 +72,8 @@ public final class ProcessIndex: Sendable {
         var uid: UInt32
         /// -1 when none is kept.
         var pidfd: Int32
+        /// /proc/PID/fd opened while the process was alive; kept with the pidfd, -1 when none.
+        var fdDirectory: Int32 = -1
         /// fds where sockets were found, the latest holder fd first.
         var socketFDs: [Int32]
     }
@@ -105,7 +108,7 @@ public final class ProcessIndex: Sendable {
 
     deinit {
         state.withLock { state in
-            for (_, record) in state.processes.all where record.pidfd >= 0 { close(record.pidfd) }
+            for (_, record) in state.processes.all { Self.closeDescriptors(of: record) }
         }
     }
 
@@ -114,22 +117,25 @@ public final class ProcessIndex: Sendable {
     /// The holder of `socket` from the cache, checked against the kernel;
     /// nil when a scan is needed. A few syscalls.
     public func cachedHolder(of socket: SocketOwner) -> Holder? {
+        cachedLookup(of: socket)?.holder
+    }
+
+    /// `cachedHolder`, and whether the socket is new to the index (found at a
+    /// recent holder's fd rather than remembered).
+    func cachedLookup(of socket: SocketOwner) -> (holder: Holder, newSocket: Bool)? {
         state.withLock { state in
             if let holder = state.inodes[socket.inode] {
-                if holds(holder.pid, holder.fd, socket.inode), isAlive(holder.pid, holder.startTime, &state) {
-                    return holder
-                }
+                if confirms(holder.pid, holder.fd, socket.inode, holder.startTime, &state) { return (holder, false) }
                 state.inodes.remove(socket.inode)
             }
             // glibc opens a new resolver socket per lookup, usually at the
             // same fd number: try the recent holders of this cgroup there.
             for pid in state.recentHolders[socket.cgroupID] ?? [] {
                 guard let record = state.processes[pid] else { continue }
-                for fd in record.socketFDs where holds(pid, fd, socket.inode) {
-                    guard isAlive(pid, record.startTime, &state) else { break }
+                for fd in record.socketFDs where confirms(pid, fd, socket.inode, record.startTime, &state) {
                     let holder = Holder(pid: pid, fd: fd, startTime: record.startTime)
                     state.inodes.set(socket.inode, holder)
-                    return holder
+                    return (holder, true)
                 }
             }
             return nil
@@ -140,7 +146,7 @@ public final class ProcessIndex: Sendable {
 
     /// Finds the holder of `socket`, scanning /proc as little as it can.
     public func findHolder(of socket: SocketOwner) -> Lookup {
-        if let holder = cachedHolder(of: socket) { return .found(holder) }
+        if let holder = cachedLookup(of: socket)?.holder { return .found(holder) }
         var round = Round(target: socket.inode)
 
         // A new process is almost always among the last pids handed out: in
@@ -210,8 +216,7 @@ public final class ProcessIndex: Sendable {
     private func checkRemembered(_ pid: Int32, _ round: inout Round) -> Holder? {
         state.withLock { state in
             guard let record = state.processes[pid] else { return nil }
-            for fd in record.socketFDs where holds(pid, fd, round.target) {
-                guard isAlive(pid, record.startTime, &state) else { return nil }
+            for fd in record.socketFDs where confirms(pid, fd, round.target, record.startTime, &state) {
                 let holder = Holder(pid: pid, fd: fd, startTime: record.startTime)
                 state.inodes.set(round.target, holder)
                 state.processes.update(pid) { $0.socketFDs = Self.promoting(fd, in: $0.socketFDs, limit: limits.socketFDsPerProcess) }
@@ -257,15 +262,18 @@ public final class ProcessIndex: Sendable {
             if let old = state.processes[pid], old.pidfd >= 0 {
                 if old.startTime == stat.startTime {
                     record.pidfd = old.pidfd
+                    record.fdDirectory = old.fdDirectory
                 } else {
-                    close(old.pidfd)
+                    Self.closeDescriptors(of: old)
                     state.openPidfds -= 1
                 }
             }
             // Keep pidfds for processes that send queries, not for every
-            // socket holder a uid-wide search walks past.
+            // socket holder a uid-wide search walks past. The pidfd proves
+            // the process lived through the scan, so its fd directory is its own.
             if record.pidfd < 0, target != nil, state.openPidfds < limits.pidfds {
                 record.pidfd = pidfd
+                record.fdDirectory = open("\(procRoot)/\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 keepPidfd = true
                 state.openPidfds += 1
             }
@@ -286,7 +294,7 @@ public final class ProcessIndex: Sendable {
 
     private func store(_ pid: Int32, _ record: ProcessRecord, _ state: inout State) {
         for (_, evicted) in state.processes.set(pid, record) where evicted.pidfd >= 0 {
-            close(evicted.pidfd)
+            Self.closeDescriptors(of: evicted)
             state.openPidfds -= 1
         }
     }
@@ -294,7 +302,7 @@ public final class ProcessIndex: Sendable {
     private func drop(_ pid: Int32, _ state: inout State) {
         guard let record = state.processes.remove(pid) else { return }
         if record.pidfd >= 0 {
-            close(record.pidfd)
+            Self.closeDescriptors(of: record)
             state.openPidfds -= 1
         }
     }
@@ -324,6 +332,28 @@ public final class ProcessIndex: Sendable {
         }
         if !alive { drop(pid, &state) }
         return alive
+    }
+
+    private static func closeDescriptors(of record: ProcessRecord) {
+        if record.pidfd >= 0 { close(record.pidfd) }
+        if record.fdDirectory >= 0 { close(record.fdDirectory) }
+    }
+
+    /// Whether the process `pid` that started at `startTime` holds `inode` at
+    /// `fd` now. With a kept fd directory one readlinkat answers both (the
+    /// directory of an exited process reads nothing); otherwise a readlink
+    /// and a liveness check. A dead process is forgotten.
+    private func confirms(_ pid: Int32, _ fd: Int32, _ inode: UInt64, _ startTime: UInt64, _ state: inout State) -> Bool {
+        if let record = state.processes[pid], record.startTime == startTime, record.fdDirectory >= 0 {
+            switch ProcFile.socketInode(at: record.fdDirectory, fd: fd) {
+            case .some(let found): return found == inode
+            case .none:
+                // The fd is closed, or the process is gone: find out which.
+                _ = isAlive(pid, startTime, &state)
+                return false
+            }
+        }
+        return holds(pid, fd, inode) && isAlive(pid, startTime, &state)
     }
 
     /// Whether the process behind `pidfd` has exited (readable pidfd).

@@ -123,6 +123,27 @@ func attribute(_ attributor: ProcessAttributor, from address: String = "127.0.0.
         #expect(attribute(try attributor(StubSocketLookup(.found(orphan), .notFound))).0 == .unknown(.exited, socket: orphan))
     }
 
+    /// exec keeps pid and start time but changes the program: the next new
+    /// socket gets the new program's identity.
+    @Test func anExecIsNoticedAtTheNextNewSocket() throws {
+        let proc = try FakeProc()
+        let pid = getpid()
+        try proc.write(pid: pid, startTime: 100, exe: "/bin/sleep", sockets: [7: 555])
+        var limits = ProcessIndex.Limits()
+        limits.pidfds = 0
+        let index = ProcessIndex(procRoot: proc.root, cgroups: nil, limits: limits)
+        let reader = IdentityReader(processes: ProcessInfoReader(procRoot: proc.root), useLibsystemd: false)
+        let lookup = StubSocketLookup(.found(SocketOwner(uid: getuid(), inode: 555, cgroupID: 1)),
+                                      .found(SocketOwner(uid: getuid(), inode: 556, cgroupID: 1)))
+        let subject = try attributor(lookup, index: index, reader: reader)
+        #expect(attribute(subject).0.app?.executable == realPath("/bin/sleep"))
+
+        try proc.write(pid: pid, startTime: 100, exe: "/bin/true", sockets: [7: 556])
+        let after = attribute(subject).0
+        #expect(after.app?.executable == realPath("/bin/true"))
+        #expect(after.app?.startTime == 100)
+    }
+
     /// A reused pid gets its own identity, never the cached one.
     @Test func pidReuseGetsAFreshIdentity() throws {
         let proc = try FakeProc()

@@ -24,8 +24,9 @@ import Testing
     @Test func readsARealChild() throws {
         let child = try ChildProcess("/bin/sleep", ["30"])
         defer { child.stop() }
-        // Process.run returns after the fork; wait for the exec.
-        for _ in 0..<200 where (try? reader.stat(of: child.pid).comm) != "sleep" { usleep(10_000) }
+        // Process.run returns after the fork; wait for the exec to finish
+        // (the name changes before the new argv is in place).
+        for _ in 0..<200 where (try? reader.commandLine(of: child.pid)) != ["/bin/sleep", "30"] { usleep(10_000) }
         let details = try reader.details(of: child.pid)
         #expect(details.pid == child.pid)
         #expect(details.ppid == getpid())

@@ -238,6 +238,29 @@ struct AttributionE2ETests {
         #expect(line["transport"] == (transportArguments.isEmpty ? "udp" : "tcp"))
     }
 
+    /// pinholed without root cannot read a root process's /proc/PID/fd:
+    /// the query is `unknown`/`permission`, never someone else's.
+    @Test func anUnprivilegedDaemonSaysPermission() throws {
+        let sandbox = try NamespaceSandbox()
+        defer { sandbox.shutdown() }
+        _ = try sandbox.startResponder()
+        // Port 53 without CAP_NET_BIND_SERVICE, in this network namespace only.
+        let sysctl = try sandbox.run("sysctl", ["-w", "net.ipv4.ip_unprivileged_port_start=0"])
+        try #require(sysctl.status == 0, "\(sysctl.stderr)")
+        let daemon = try DaemonProcess(
+            address: "127.0.0.1", port: 53, upstreams: ["127.0.0.2:53"],
+            launcher: try sandbox.launcher(cgroup: "system.slice/pinholed.service")
+                + ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        defer { daemon.stop() }
+        let client = try sandbox.spawnTestClient(cgroup: "app-root.scope", arguments: ["--server", "127.0.0.1:53", "--name", "denied.example"])
+        #expect(client.waitForExit() == 0, "\(client.stdout)\(client.stderr)")
+        let line = try #require(
+            QueryLogLines.wait(for: daemon) { $0["qname"] == "denied.example." }.first, "\(daemon.log.suffix(2000))")
+        #expect(line["app"] == "unknown")
+        #expect(line["reason"] == "permission")
+        #expect(line["socket_cgroup_id"] == String(try sandbox.cgroupID("app-root.scope")))
+    }
+
     @Test func withAttributionOffEveryQueryIsUnknownDisabled() throws {
         let stage = try AttributionSandbox(configText: "[attribution]\nenabled = false\n")
         let client = try stage.client("app-off.scope", name: "off.example")
