@@ -25,6 +25,8 @@ func runBench(_ options: BenchOptions) throws -> Report {
         if options.scenarios.contains("cached") {
             log("cached: \(options.cachedCount) calls per transport over \(options.sockets) sockets of pid \(child.pid)…")
             report.measurements += CachedScenario(count: options.cachedCount).run(attributor: attributor, child: child, server: server)
+            let reusing = try RealAttributor.make(reuseWindow: .milliseconds(1))
+            report.measurements += CachedScenario(count: options.cachedCount, burst: true).run(attributor: reusing, child: child, server: server)
         }
         if options.scenarios.contains("new-socket") {
             log("new-socket: \(options.newSocketCount) fresh sockets in pid \(child.pid)…")
