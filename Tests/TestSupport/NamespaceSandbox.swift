@@ -205,10 +205,12 @@ public final class NamespaceSandbox: @unchecked Sendable {
     private func waitUntilExecuted(_ child: SandboxProcess, executable: String) throws {
         let link = { (path: String) in try? FileManager.default.destinationOfSymbolicLink(atPath: path) }
         let nsenter = URL(fileURLWithPath: TestEnvironment.which("nsenter")!).resolvingSymlinksInPath().path
-        let sandboxNet = link("/proc/\(holderPID)/ns/net")
+        // Past nsenter and out of the test's network namespace: in the
+        // sandbox's, or one the program made itself (`unshare -n …`).
+        let hostNet = link("/proc/self/ns/net")
         let deadline = Date().addingTimeInterval(10)
         while child.isRunning {
-            if let exe = link("/proc/\(child.pid)/exe"), exe != nsenter, link("/proc/\(child.pid)/ns/net") == sandboxNet { return }
+            if let exe = link("/proc/\(child.pid)/exe"), exe != nsenter, let net = link("/proc/\(child.pid)/ns/net"), net != hostNet { return }
             if Date() > deadline { throw TestFailure("pid \(child.pid) did not exec \(executable) within 10 s: \(child.stderr)") }
             usleep(1_000)
         }
