@@ -31,7 +31,7 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
 
-        // epoll, eventfd, recvmmsg/sendmmsg and thread names, which Glibc's module leaves out.
+        // What Glibc's module leaves out: epoll, eventfd, recvmmsg/sendmmsg, thread names, sock_diag, pidfd_open, open_by_handle_at.
         .systemLibrary(name: "CLinux"),
 
         // DNS messages: parse, build, edit. The only user of CLdns.

@@ -123,19 +123,25 @@ func attribute(_ attributor: ProcessAttributor, from address: String = "127.0.0.
         #expect(attribute(try attributor(StubSocketLookup(.found(orphan), .notFound))).0 == .unknown(.exited, socket: orphan))
     }
 
-    /// exec keeps pid and start time but changes the program: the next new
-    /// socket gets the new program's identity.
-    @Test func anExecIsNoticedAtTheNextNewSocket() throws {
+    /// An attributor over a fake /proc where this test's pid runs /bin/sleep
+    /// (start time 100) holding socket 555 at fd 7; no pidfds, so liveness
+    /// is read from the fake stat.
+    func fakeProcAttributor(_ lookup: StubSocketLookup) throws -> (FakeProc, ProcessAttributor) {
         let proc = try FakeProc()
-        let pid = getpid()
-        try proc.write(pid: pid, startTime: 100, exe: "/bin/sleep", sockets: [7: 555])
+        try proc.write(pid: getpid(), startTime: 100, exe: "/bin/sleep", sockets: [7: 555])
         var limits = ProcessIndex.Limits()
         limits.pidfds = 0
         let index = ProcessIndex(procRoot: proc.root, cgroups: nil, limits: limits)
         let reader = IdentityReader(processes: ProcessInfoReader(procRoot: proc.root), useLibsystemd: false)
-        let lookup = StubSocketLookup(.found(SocketOwner(uid: getuid(), inode: 555, cgroupID: 1)),
-                                      .found(SocketOwner(uid: getuid(), inode: 556, cgroupID: 1)))
-        let subject = try attributor(lookup, index: index, reader: reader)
+        return (proc, try attributor(lookup, index: index, reader: reader))
+    }
+
+    /// exec keeps pid and start time but changes the program: the next new
+    /// socket gets the new program's identity.
+    @Test func anExecIsNoticedAtTheNextNewSocket() throws {
+        let pid = getpid()
+        let (proc, subject) = try fakeProcAttributor(StubSocketLookup(
+            .found(SocketOwner(uid: getuid(), inode: 555, cgroupID: 1)), .found(SocketOwner(uid: getuid(), inode: 556, cgroupID: 1))))
         #expect(attribute(subject).0.app?.executable == realPath("/bin/sleep"))
 
         try proc.write(pid: pid, startTime: 100, exe: "/bin/true", sockets: [7: 556])
@@ -146,15 +152,8 @@ func attribute(_ attributor: ProcessAttributor, from address: String = "127.0.0.
 
     /// A reused pid gets its own identity, never the cached one.
     @Test func pidReuseGetsAFreshIdentity() throws {
-        let proc = try FakeProc()
         let pid = getpid()
-        try proc.write(pid: pid, startTime: 100, exe: "/bin/sleep", sockets: [7: 555])
-        var limits = ProcessIndex.Limits()
-        limits.pidfds = 0
-        let index = ProcessIndex(procRoot: proc.root, cgroups: nil, limits: limits)
-        let reader = IdentityReader(processes: ProcessInfoReader(procRoot: proc.root), useLibsystemd: false)
-        let socket = SocketOwner(uid: getuid(), inode: 555, cgroupID: 1)
-        let subject = try attributor(StubSocketLookup(.found(socket)), index: index, reader: reader)
+        let (proc, subject) = try fakeProcAttributor(StubSocketLookup(.found(SocketOwner(uid: getuid(), inode: 555, cgroupID: 1))))
 
         let first = attribute(subject)
         #expect(first.0.app?.executable == realPath("/bin/sleep"))
