@@ -42,13 +42,20 @@ import Testing
         #expect(details.startTime >= (try reader.stat(of: getpid()).startTime))
     }
 
-    @Test func commFromAStrangeExecutableName() throws {
+    /// `sleep 30` started from a copy of /bin/sleep named `name` in a fresh
+    /// folder, once its exec is complete; the caller stops it and removes the folder.
+    private func sleeperCopy(named name: String) throws -> (child: ChildProcess, path: String, directory: String) {
         let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = "\(directory)/a) b (c"
+        let path = "\(directory)/\(name)"
         try FileManager.default.copyItem(atPath: realPath("/bin/sleep"), toPath: path)
         let child = try ChildProcess(path, ["30"])
-        defer { child.stop() }
+        for _ in 0..<200 where (try? reader.commandLine(of: child.pid)) != [path, "30"] { usleep(10_000) }
+        return (child, path, directory)
+    }
+
+    @Test func commFromAStrangeExecutableName() throws {
+        let (child, path, directory) = try sleeperCopy(named: "a) b (c")
+        defer { child.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let details = try reader.details(of: child.pid)
         #expect(details.comm == "a) b (c")
         #expect(details.ppid == getpid())
@@ -56,12 +63,8 @@ import Testing
     }
 
     @Test func deletedExecutable() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = "\(directory)/sleeper"
-        try FileManager.default.copyItem(atPath: realPath("/bin/sleep"), toPath: path)
-        let child = try ChildProcess(path, ["30"])
-        defer { child.stop() }
+        let (child, path, directory) = try sleeperCopy(named: "sleeper")
+        defer { child.stop(); try? FileManager.default.removeItem(atPath: directory) }
         #expect(try reader.executable(of: child.pid).state == .present)
         try FileManager.default.removeItem(atPath: path)
         let after = try reader.executable(of: child.pid)
@@ -70,12 +73,8 @@ import Testing
     }
 
     @Test func replacedExecutable() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = "\(directory)/sleeper"
-        try FileManager.default.copyItem(atPath: realPath("/bin/sleep"), toPath: path)
-        let child = try ChildProcess(path, ["30"])
-        defer { child.stop() }
+        let (child, path, directory) = try sleeperCopy(named: "sleeper")
+        defer { child.stop(); try? FileManager.default.removeItem(atPath: directory) }
         // An upgrade: a new file renamed over the old name.
         try FileManager.default.copyItem(atPath: realPath("/bin/true"), toPath: "\(path).new")
         #expect(rename("\(path).new", path) == 0)
