@@ -3,6 +3,7 @@ public enum DNSType {
     public static let a: UInt16 = 1
     public static let ns: UInt16 = 2
     public static let cname: UInt16 = 5
+    public static let dname: UInt16 = 39
     public static let soa: UInt16 = 6
     public static let ptr: UInt16 = 12
     public static let mx: UInt16 = 15
