@@ -9,9 +9,12 @@ final class CacheEntry: Sendable {
     let storedAt: UInt64
     /// Monotonic milliseconds from which the entry is no longer fresh.
     let expiresAt: UInt64
+    /// Aliases and addresses of the answer, for policy on a hit.
+    let facts: AnswerFacts
 
-    init(wire: [UInt8], ttlOffsets: [Int], storedAt: UInt64, expiresAt: UInt64) {
+    init(wire: [UInt8], ttlOffsets: [Int], storedAt: UInt64, expiresAt: UInt64, facts: AnswerFacts = .none) {
         self.wire = wire
+        self.facts = facts
         self.ttlOffsets = ttlOffsets
         self.storedAt = storedAt
         self.expiresAt = expiresAt

@@ -19,9 +19,9 @@ public struct CacheStage: QueryHandler {
     public func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
         let query = request.query
         let key = CacheKey(query: query)
-        if var wire = cache.lookup(key, id: query.id) {
+        if var (wire, facts) = cache.lookupAnswer(key, id: query.id) {
             ReplyEditing.echoQuestionCase(of: query.wire, into: &wire)
-            respond(QueryResult(wire: wire, rcode: ReplyEditing.headerRcode(wire), source: .cache))
+            respond(QueryResult(wire: wire, rcode: ReplyEditing.headerRcode(wire), source: .cache, cachedFacts: facts))
             return
         }
         let cache = self.cache
@@ -30,10 +30,10 @@ public struct CacheStage: QueryHandler {
                 cache.insert(key, response: response)
             }
             if result.rcode == DNSRcode.servFail, case .synthesized = result.source,
-                var stale = cache.lookupStale(key, id: query.id)
+                var (stale, facts) = cache.lookupStaleAnswer(key, id: query.id)
             {
                 ReplyEditing.echoQuestionCase(of: query.wire, into: &stale)
-                respond(QueryResult(wire: stale, rcode: ReplyEditing.headerRcode(stale), source: .stale))
+                respond(QueryResult(wire: stale, rcode: ReplyEditing.headerRcode(stale), source: .stale, cachedFacts: facts))
                 return
             }
             respond(result)

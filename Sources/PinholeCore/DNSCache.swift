@@ -35,6 +35,11 @@ public final class DNSCache: Sendable {
     /// lowered by the whole seconds since it was stored. Marks the entry most
     /// recently used. Returns nil (a miss) when there is none or it expired.
     public func lookup(_ key: CacheKey, id: UInt16) -> [UInt8]? {
+        lookupAnswer(key, id: id)?.wire
+    }
+
+    /// `lookup`, with the answer's facts (aliases, addresses) kept since it was stored.
+    public func lookupAnswer(_ key: CacheKey, id: UInt16) -> (wire: [UInt8], facts: AnswerFacts)? {
         let time = now()
         let keepStale = settings.serveStale
         let staleWindow = UInt64(settings.staleMaxAge) * 1000
@@ -56,7 +61,7 @@ public final class DNSCache: Sendable {
         }
         guard let entry else { return nil }
         let elapsed = (time &- entry.storedAt) / 1000
-        return entry.render(id: id, elapsedSeconds: UInt32(clamping: elapsed))
+        return (entry.render(id: id, elapsedSeconds: UInt32(clamping: elapsed)), entry.facts)
     }
 
     /// An expired answer for `key` (RFC 8767), when `settings.serveStale` is
@@ -64,6 +69,11 @@ public final class DNSCache: Sendable {
     /// with ID `id` and every TTL set to `staleReplyTTL`. Nil otherwise,
     /// including when the entry is still fresh.
     public func lookupStale(_ key: CacheKey, id: UInt16) -> [UInt8]? {
+        lookupStaleAnswer(key, id: id)?.wire
+    }
+
+    /// `lookupStale`, with the answer's facts.
+    public func lookupStaleAnswer(_ key: CacheKey, id: UInt16) -> (wire: [UInt8], facts: AnswerFacts)? {
         guard settings.serveStale else { return nil }
         let time = now()
         let staleWindow = UInt64(settings.staleMaxAge) * 1000
@@ -74,7 +84,8 @@ public final class DNSCache: Sendable {
             state.statistics.staleHits += 1
             return entry
         }
-        return entry?.render(id: id, elapsedSeconds: 0, fixedTTL: settings.staleReplyTTL)
+        guard let entry else { return nil }
+        return (entry.render(id: id, elapsedSeconds: 0, fixedTTL: settings.staleReplyTTL), entry.facts)
     }
 
     /// Stores `response` under `key` when it is cacheable: NOERROR with
@@ -87,7 +98,7 @@ public final class DNSCache: Sendable {
         let time = now()
         let entry = CacheEntry(
             wire: wire, ttlOffsets: offsets, storedAt: time,
-            expiresAt: time + UInt64(lifetime) * 1000)
+            expiresAt: time + UInt64(lifetime) * 1000, facts: AnswerFacts(response: response))
         state.withLock { state in
             state.statistics.insertions += 1
             if state.table.set(key, entry) != nil {

@@ -8,12 +8,17 @@ public struct QueryLogEntry: Sendable {
     public var source: AnswerSource
     /// Nanoseconds from entering the log stage to the answer.
     public var latencyNanoseconds: UInt64
+    /// The policy's decision, when policy ran.
+    public var decision: PolicyDecision?
 
-    public init(request: QueryRequest, rcode: UInt16, source: AnswerSource, latencyNanoseconds: UInt64) {
+    public init(
+        request: QueryRequest, rcode: UInt16, source: AnswerSource, latencyNanoseconds: UInt64, decision: PolicyDecision? = nil
+    ) {
         self.request = request
         self.rcode = rcode
         self.source = source
         self.latencyNanoseconds = latencyNanoseconds
+        self.decision = decision
     }
 
     /// Who asked: the request's attribution, or `unknown`/`disabled` when

@@ -24,7 +24,9 @@ public struct QueryLogStage: QueryHandler {
         next.handle(request) { result in
             respond(result)
             let elapsed = now() &- start
-            sink.record(QueryLogEntry(request: request, rcode: result.rcode, source: result.source, latencyNanoseconds: elapsed))
+            sink.record(QueryLogEntry(
+                request: request, rcode: result.rcode, source: result.source, latencyNanoseconds: elapsed,
+                decision: result.decision))
         }
     }
 }

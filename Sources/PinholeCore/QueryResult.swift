@@ -8,11 +8,22 @@ public struct QueryResult: Sendable {
     public var source: AnswerSource
     /// The parsed upstream reply this answer was made from, for the cache.
     public var upstreamResponse: DNSResponse?
+    /// Aliases and addresses of a cached answer (see `facts`).
+    public var cachedFacts: AnswerFacts?
+    /// The policy decision, when the policy stage made one.
+    public var decision: PolicyDecision?
 
-    public init(wire: [UInt8], rcode: UInt16, source: AnswerSource, upstreamResponse: DNSResponse? = nil) {
+    public init(wire: [UInt8], rcode: UInt16, source: AnswerSource, upstreamResponse: DNSResponse? = nil, cachedFacts: AnswerFacts? = nil) {
         self.wire = wire
         self.rcode = rcode
         self.source = source
         self.upstreamResponse = upstreamResponse
+        self.cachedFacts = cachedFacts
+    }
+
+    /// Aliases and addresses of this answer: kept with a cached one, read
+    /// from the upstream reply otherwise, none for a synthesized one.
+    public var facts: AnswerFacts {
+        cachedFacts ?? upstreamResponse.map(AnswerFacts.init(response:)) ?? .none
     }
 }

@@ -1,0 +1,34 @@
+import DNSWire
+
+/// What policy (and later pinning) needs from an answer, read once per
+/// upstream reply and kept with the cache entry, so a cache hit does not
+/// parse the reply again: the names the CNAME chain passes through and the
+/// addresses it ends in.
+public struct AnswerFacts: Sendable, Hashable {
+    /// CNAME/DNAME targets in answer order, normalized (a target that is not
+    /// a valid host name is kept out; it cannot match a rule anyway).
+    public var aliases: [PolicyName]
+    /// A and AAAA addresses of the answer section.
+    public var addresses: [IPAddress]
+
+    public init(aliases: [PolicyName] = [], addresses: [IPAddress] = []) {
+        self.aliases = aliases
+        self.addresses = addresses
+    }
+
+    /// The facts of `response`'s answer section.
+    public init(response: DNSResponse) {
+        var aliases: [PolicyName] = []
+        var addresses: [IPAddress] = []
+        for record in response.answerRecords() {
+            if let target = record.target, let name = PolicyName(DNSName.text(fromWire: target)), !aliases.contains(name) {
+                aliases.append(name)
+            }
+            if let bytes = record.address, let address = IPAddress(bytes: bytes) { addresses.append(address) }
+        }
+        self.init(aliases: aliases, addresses: addresses)
+    }
+
+    /// No aliases, no addresses.
+    public static let none = AnswerFacts()
+}

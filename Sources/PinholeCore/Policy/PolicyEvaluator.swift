@@ -1,0 +1,12 @@
+/// A compiled policy: profiles, lists and settings, immutable. A reload
+/// builds a new one and swaps it in (`PolicyStore`), so no query ever sees
+/// half of a policy.
+public protocol PolicyEvaluator: Sendable {
+    /// The decision for `name` of type `type` asked by `app` (nil: the app
+    /// is unknown).
+    func decide(app: AppIdentity?, name: PolicyName, type: UInt16) -> PolicyDecision
+    /// Whether answers to `app` must not carry internal addresses for public names.
+    func rebindingGuard(for app: AppIdentity?) -> Bool
+    /// TTL of the addresses in a blocked answer.
+    var blockTTL: UInt32 { get }
+}
