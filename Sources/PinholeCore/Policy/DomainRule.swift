@@ -82,7 +82,7 @@ public struct DomainRule: Sendable, CustomStringConvertible {
 
 extension String {
     /// Without leading and trailing spaces and tabs.
-    var trimmingWhitespace: Substring {
+    fileprivate var trimmingWhitespace: Substring {
         var result = self[...]
         while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
         while let last = result.last, last == " " || last == "\t" { result.removeLast() }

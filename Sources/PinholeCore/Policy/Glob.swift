@@ -42,20 +42,24 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         if escaped { throw PolicySyntaxError("\"\(pattern)\": ends in a lone \\") }
         self.pattern = pattern
         self.tokens = tokens
+        isLiteral = !tokens.contains { $0 == .one || $0 == .star }
+        literalCount = tokens.reduce(0) { if case .literal = $1 { $0 + 1 } else { $0 } }
     }
 
     public var description: String { pattern }
 
     /// True when the pattern has no wildcard: it matches one string only.
-    public var isLiteral: Bool { !tokens.contains { $0 == .one || $0 == .star } }
+    public let isLiteral: Bool
 
     /// Number of literal characters (bytes): the more, the narrower the pattern.
-    public var literalCount: Int { tokens.reduce(0) { if case .literal = $1 { $0 + 1 } else { $0 } } }
+    public let literalCount: Int
 
     /// Whether `text` matches the whole pattern.
-    public func matches(_ text: some StringProtocol) -> Bool {
-        var text = String(text)
-        return text.withUTF8 { matches(bytes: $0) }
+    public func matches(_ text: String) -> Bool {
+        // Native strings are contiguous UTF-8: no copy on the per-query path.
+        if let result = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
+        var copy = text
+        return copy.withUTF8 { matches(bytes: $0) }
     }
 
     private func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -34,7 +34,7 @@ public struct ProfileMatch: Sendable {
         return result
     }
 
-    public var isEmpty: Bool { criteria.isEmpty }
+    public var isEmpty: Bool { units.isEmpty && executables.isEmpty && cgroups.isEmpty && users.isEmpty }
 
     /// How specifically this matches `identity`, nil when it does not (or
     /// when there are no criteria). With several alternatives, the
@@ -42,22 +42,39 @@ public struct ProfileMatch: Sendable {
     public func specificity(for identity: AppIdentity) -> ProfileSpecificity? {
         guard !isEmpty else { return nil }
         var strengths: [CriterionStrength] = []
-        func best(_ globs: [Sourced<Glob>], _ criterion: MatchCriterion, _ values: [String]) -> Bool {
-            let matched = globs.filter { glob in values.contains { glob.value.matches($0) } }
-            guard let strongest = matched.map({ CriterionStrength(glob: $0.value, criterion: criterion) }).max() else {
-                return false
-            }
-            strengths.append(strongest)
-            return true
+        strengths.reserveCapacity(4)
+        if !units.isEmpty {
+            guard let unit = Self.strongest(units, .unit, identity.unit, identity.userUnit) else { return nil }
+            strengths.append(unit)
         }
-        if !units.isEmpty, !best(units, .unit, [identity.unit, identity.userUnit].compactMap { $0 }) { return nil }
-        if !executables.isEmpty, !best(executables, .executable, [identity.executable]) { return nil }
-        if !cgroups.isEmpty, !best(cgroups, .cgroup, [identity.cgroupPath]) { return nil }
+        if !executables.isEmpty {
+            guard let executable = Self.strongest(executables, .executable, identity.executable, nil) else { return nil }
+            strengths.append(executable)
+        }
+        if !cgroups.isEmpty {
+            guard let cgroup = Self.strongest(cgroups, .cgroup, identity.cgroupPath, nil) else { return nil }
+            strengths.append(cgroup)
+        }
         if !users.isEmpty {
             guard let user = users.first(where: { $0.value.matches(identity) }) else { return nil }
             strengths.append(CriterionStrength(user: user.value))
         }
         return ProfileSpecificity(strengths)
+    }
+
+    /// The strongest alternative that matches either value; nil when none does.
+    private static func strongest(
+        _ globs: [Sourced<Glob>], _ criterion: MatchCriterion, _ first: String?, _ second: String?
+    ) -> CriterionStrength? {
+        var best: CriterionStrength?
+        for index in globs.indices {
+            let matched = (first.map { globs[index].value.matches($0) } ?? false)
+                || (second.map { globs[index].value.matches($0) } ?? false)
+            guard matched else { continue }
+            let strength = CriterionStrength(glob: globs[index].value, criterion: criterion)
+            if best.map({ strength > $0 }) ?? true { best = strength }
+        }
+        return best
     }
 
     /// One way the profile can match: an alternative per criterion.

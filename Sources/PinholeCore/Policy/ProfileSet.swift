@@ -31,23 +31,23 @@ public struct ProfileSet: Sendable {
     /// The profile for `identity`, with its specificity and any runtime tie.
     public func selection(for identity: AppIdentity?) -> ProfileSelection {
         guard let identity else { return ProfileSelection(profile: defaultProfile, specificity: nil, tiedWith: []) }
-        var best: (profile: AppProfile, specificity: ProfileSpecificity)?
+        var best: (index: Int, specificity: ProfileSpecificity)?
         var tied: [String] = []
-        for profile in profiles {  // sorted by name: on a tie the first stays
-            guard let specificity = profile.match.specificity(for: identity) else { continue }
+        for index in profiles.indices {  // sorted by name: on a tie the first stays
+            guard let specificity = profiles[index].match.specificity(for: identity) else { continue }
             if let current = best {
                 if specificity > current.specificity {
-                    best = (profile, specificity)
+                    best = (index, specificity)
                     tied = []
                 } else if specificity == current.specificity {
-                    tied.append(profile.name)
+                    tied.append(profiles[index].name)
                 }
             } else {
-                best = (profile, specificity)
+                best = (index, specificity)
             }
         }
         guard let best else { return ProfileSelection(profile: defaultProfile, specificity: nil, tiedWith: []) }
-        return ProfileSelection(profile: best.profile, specificity: best.specificity, tiedWith: tied)
+        return ProfileSelection(profile: profiles[best.index], specificity: best.specificity, tiedWith: tied)
     }
 
     private static func findAmbiguities(_ profiles: [AppProfile]) -> [ProfileAmbiguity] {

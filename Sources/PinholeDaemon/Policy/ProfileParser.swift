@@ -6,6 +6,7 @@ import TOMLKit
 struct ProfileParser {
     private let file: String
     private let name: String
+    private let text: String
     private let reader: ConfigValueReader
     private let elements: TOMLElementLines
     private let registrable: ((PolicyName) -> PolicyName?)?
@@ -20,8 +21,6 @@ struct ProfileParser {
         self.registrable = registrable
         self.text = text
     }
-
-    private let text: String
 
     /// The profile, or nil when the file has errors (then in `errors`).
     mutating func parse() -> AppProfile? {
