@@ -31,6 +31,13 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
 
+        // libpsl: registrable domains (eTLD+1) from the Public Suffix List, for profile `vendor` domains.
+        .systemLibrary(
+            name: "CPsl",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
+        ),
+
         // What Glibc's module leaves out: epoll, eventfd, recvmmsg/sendmmsg, thread names, sock_diag, pidfd_open, open_by_handle_at.
         .systemLibrary(name: "CLinux"),
 
@@ -61,7 +68,7 @@ let package = Package(
         .target(
             name: "PinholeDaemon",
             dependencies: [
-                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution",
+                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "CPsl",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,8 @@
 # itself is expected on PATH (swift.org's Linux release).
 #   libldns-dev       DNS message validation (DNSWire)
 #   libsystemd-dev    systemd unit/slice of a process (Attribution, via CSystemd)
+#   libpsl-dev        registrable domains (eTLD+1) for profile `vendor` domains (PinholeDaemon, via CPsl)
+#   publicsuffix      Debian's current Public Suffix List, which libpsl prefers to its built-in copy
 #   util-linux        unshare/nsenter: the e2e tests' private namespaces
 #   nftables          nft: the e2e tests' DNS redirect (inside a namespace only)
 #   knot              knotd: a real authoritative upstream in the integration tests
@@ -12,7 +14,7 @@
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
-pkgs=(libldns-dev libsystemd-dev util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev libpsl-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

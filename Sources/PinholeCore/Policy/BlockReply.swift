@@ -12,6 +12,9 @@ public enum BlockReply: String, Sendable, Hashable, CaseIterable {
     /// REFUSED.
     case refused
 
+    /// "null, nxdomain, nodata, refused", for error messages.
+    public static let names = allCases.map(\.rawValue).joined(separator: ", ")
+
     /// The reply to `query` of this kind; addresses carry `ttl`.
     public func wire(for query: DNSQuery, ttl: UInt32) -> [UInt8] {
         switch self {

@@ -11,4 +11,7 @@ public enum PolicyMode: String, Sendable, Hashable, CaseIterable {
     case firstParty = "first-party"
     /// No policy at all for this app: not even the lists apply.
     case off
+
+    /// "enforce, block-listed, learn, first-party, off", for error messages.
+    public static let names = allCases.map(\.rawValue).joined(separator: ", ")
 }
