@@ -92,6 +92,8 @@ import Testing
         for name in Self.fileNames {
             for entry in try Self.load(name).entries {
                 if let other = owner[entry.text] {
+                    // Repeats within one file are noDuplicatesWithinAFile's to report.
+                    guard other != name else { continue }
                     Issue.record("\(name):\(entry.line): \"\(entry.text)\" is also in \(other)")
                 } else {
                     owner[entry.text] = name
@@ -112,7 +114,7 @@ import Testing
         "ubuntu.com", "archive.ubuntu.com", "security.ubuntu.com", "api.snapcraft.io", "launchpad.net",
         "debian.org", "deb.debian.org", "kde.org", "gnome.org", "flathub.org", "dl.flathub.org",
         "apple.com", "www.apple.com", "icloud.com", "www.icloud.com",
-        "cloudflare.com", "www.cloudflare.com", "one.one.one.one", "quad9.net", "www.quad9.net",
+        "cloudflare.com", "www.cloudflare.com", "quad9.net", "www.quad9.net",
         "nextdns.io", "my.nextdns.io", "opendns.com", "www.opendns.com", "adguard.com",
         "facebook.com", "www.facebook.com", "twitter.com", "x.com", "linkedin.com", "www.linkedin.com",
         "store.steampowered.com", "steamcommunity.com", "api.steampowered.com",
@@ -161,6 +163,9 @@ import Testing
         let list = ShippedList(text: """
             # List: t
             # Category: t
+            # Sources:
+            #   one, https://a.example/x
+            #   two
             #
             # Format: plain domains
             a.example
@@ -171,10 +176,11 @@ import Testing
 
             d.example
             """)
-        #expect(list.header == ["List": "t", "Category": "t", "Format": "plain domains"])
+        #expect(list.header == ["List": "t", "Category": "t", "Sources": "one, https://a.example/x two",
+                                "Format": "plain domains"])
         #expect(list.entries.map(\.text) == ["a.example", "b.example", "c.example", "d.example"])
-        #expect(list.entries.map(\.line) == [5, 8, 9, 11])
-        #expect(list.uncommentedGroupStarts == [11])
+        #expect(list.entries.map(\.line) == [8, 11, 12, 14])
+        #expect(list.uncommentedGroupStarts == [14])
     }
 }
 
@@ -191,15 +197,28 @@ struct ShippedList {
     init(text: String) {
         var inHeader = true
         var previous: Substring? = nil
+        var lastField: String? = nil
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             defer { previous = Substring(line) }
             if line.hasPrefix("#") {
-                if inHeader, let colon = line.firstIndex(of: ":") {
-                    let key = line[line.index(after: line.startIndex)..<colon].trimmingCharacters(in: .whitespaces)
-                    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                guard inHeader else { continue }
+                let body = line.dropFirst()
+                // "#   more text" (indented) continues the field above it.
+                if body.hasPrefix("  "), let field = lastField {
+                    let more = body.trimmingCharacters(in: .whitespaces)
+                    header[field] = [header[field] ?? "", more].filter { !$0.isEmpty }.joined(separator: " ")
+                    continue
+                }
+                lastField = nil
+                if let colon = body.firstIndex(of: ":") {
+                    let key = body[..<colon].trimmingCharacters(in: .whitespaces)
+                    let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                     // "Field name: value"; other header prose ("see https://…") has no such key.
-                    if !key.isEmpty, key.allSatisfy({ $0.isLetter || $0 == " " }) { header[key] = value }
+                    if !key.isEmpty, key.allSatisfy({ $0.isLetter || $0 == " " }) {
+                        header[key] = value
+                        lastField = key
+                    }
                 }
                 continue
             }
