@@ -96,7 +96,7 @@ import Testing
             shell = "bash"
             """)])
         let expected: [(String, String)] = [
-            ("/apps.d/bad.toml:1:", "mode: expected one of enforce, block-listed, learn, off, first-party, got \"strict\""),
+            ("/apps.d/bad.toml:1:", "mode: expected one of enforce, block-listed, learn, first-party, off, got \"strict\""),
             ("/apps.d/bad.toml:2:", "colour: unknown key"),
             ("/apps.d/bad.toml:5:", "allow: \"*.\": expected a domain name"),
             ("/apps.d/bad.toml:6:", "allow: \"/[unclosed/\""),
