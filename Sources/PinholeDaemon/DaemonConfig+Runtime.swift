@@ -48,6 +48,13 @@ extension DaemonConfig {
             tcp.max_connections = \(tcp.maxConnections)
             tcp.max_outstanding_per_client = \(tcp.maxOutstandingPerClient)
             attribution.enabled = \(attribution.enabled)
+            policy.enabled = \(policy.enabled)
+            policy.profiles_dir = "\(policy.profilesDir)"
+            policy.lists_dir = "\(policy.listsDir)"
+            policy.block_reply = "\(policy.blockReply.rawValue)"
+            policy.block_ttl = \(policy.blockTTL)
+            policy.canaries = \(policy.canaries)
+            policy.resolver_discovery = \(policy.resolverDiscovery)
             log.level = "\(log.level)"
             """
     }

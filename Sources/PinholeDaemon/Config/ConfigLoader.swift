@@ -1,3 +1,4 @@
+import PinholeCore
 import TOMLKit
 
 /// Loads `DaemonConfig` from a TOML file, checking every key and value.
@@ -104,6 +105,21 @@ public enum ConfigLoader {
         } ?? config.tcp.maxOutstandingPerClient
 
         config.attribution.enabled = try read("attribution", "enabled", reader.bool) ?? config.attribution.enabled
+        config.policy.enabled = try read("policy", "enabled", reader.bool) ?? config.policy.enabled
+        config.policy.profilesDir = try read("policy", "profiles_dir", reader.string) ?? config.policy.profilesDir
+        config.policy.listsDir = try read("policy", "lists_dir", reader.string) ?? config.policy.listsDir
+        config.policy.blockReply = try read("policy", "block_reply") { (value, path) throws(ConfigError) in
+            let text = try reader.string(value, path)
+            guard let reply = BlockReply(rawValue: text) else {
+                throw reader.error(path, "expected one of \(BlockReply.names), got \"\(text)\"")
+            }
+            return reply
+        } ?? config.policy.blockReply
+        config.policy.blockTTL = try read("policy", "block_ttl") { (value, path) throws(ConfigError) in
+            try reader.integer(value, path, in: 0...86_400)
+        } ?? config.policy.blockTTL
+        config.policy.canaries = try read("policy", "canaries", reader.bool) ?? config.policy.canaries
+        config.policy.resolverDiscovery = try read("policy", "resolver_discovery", reader.bool) ?? config.policy.resolverDiscovery
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

@@ -7,6 +7,7 @@ enum ConfigSchema {
         ("cache", ["size", "min_ttl", "max_ttl", "negative_max_ttl", "serve_stale", "stale_max_age"]),
         ("tcp", ["idle_timeout", "max_connections", "max_outstanding_per_client"]),
         ("attribution", ["enabled"]),
+        ("policy", ["enabled", "profiles_dir", "lists_dir", "block_reply", "block_ttl", "canaries", "resolver_discovery"]),
         ("log", ["level"]),
     ]
 

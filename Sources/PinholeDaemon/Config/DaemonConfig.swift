@@ -1,4 +1,5 @@
 import Logging
+import PinholeCore
 
 /// pinholed's settings, one nested struct per TOML table of the config file
 /// (see deploy/pinhole.toml for what each key means).
@@ -55,6 +56,24 @@ public struct DaemonConfig: Sendable, Equatable {
         public var enabled: Bool
     }
 
+    /// `[policy]`: per-app profiles and global lists.
+    public struct Policy: Sendable, Equatable {
+        /// Decide every query by the asking app's profile; off, pinhole only resolves.
+        public var enabled: Bool
+        /// One TOML profile per app (see deploy/apps.d).
+        public var profilesDir: String
+        /// Global lists, one file per list, format by extension (see Blocklists/README.md).
+        public var listsDir: String
+        /// How blocked names are answered unless a profile says otherwise.
+        public var blockReply: BlockReply
+        /// TTL of the addresses in blocked answers, in seconds.
+        public var blockTTL: Int
+        /// NXDOMAIN for the Firefox and iCloud Private Relay canaries.
+        public var canaries: Bool
+        /// NODATA for designated resolver discovery (resolver.arpa).
+        public var resolverDiscovery: Bool
+    }
+
     /// `[log]`.
     public struct Log: Sendable, Equatable {
         /// Lowest level logged.
@@ -71,6 +90,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var tcp: TCP
     /// `[attribution]` settings.
     public var attribution: Attribution
+    /// `[policy]` settings.
+    public var policy: Policy
     /// `[log]` settings.
     public var log: Log
 
@@ -87,6 +108,9 @@ public struct DaemonConfig: Sendable, Equatable {
         ),
         tcp: TCP(idleTimeout: .seconds(10), maxConnections: 256, maxOutstandingPerClient: 64),
         attribution: Attribution(enabled: true),
+        policy: Policy(
+            enabled: true, profilesDir: "/etc/pinhole/apps.d", listsDir: "/usr/share/pinhole/blocklists",
+            blockReply: .null, blockTTL: 10, canaries: true, resolverDiscovery: true),
         log: Log(level: .info)
     )
 }
