@@ -44,17 +44,20 @@ enum AdblockFormat {
         }
 
         var match = plainLines
+        var anchored = true
         if line.hasPrefix("||", in: body) {
             match = .subtree
             body = body.lowerBound + 2..<body.upperBound
         } else if line.hasPrefix("|", in: body) {
             match = .exact
             body = body.lowerBound + 1..<body.upperBound
+        } else {
+            anchored = false
         }
         // The separator `^`, maybe followed by the end anchor `|`.
         if line.hasSuffix("|", in: body) { body = body.lowerBound..<body.upperBound - 1 }
         if line.hasSuffix("^", in: body) { body = body.lowerBound..<body.upperBound - 1 }
-        if body.isEmpty || isPattern(body, in: line) {
+        if body.isEmpty || isPattern(body, in: line) || (!anchored && !looksLikeDomain(body, in: line)) {
             builder.ignore("url rule")
             return
         }
@@ -77,6 +80,16 @@ enum AdblockFormat {
             index += 1
         }
         return false
+    }
+
+    /// A bare rule is a substring pattern to adblockers; it is read as a
+    /// domain only when it looks like one ("a.example", not "-ad-server." or "banner").
+    private static func looksLikeDomain(_ part: Range<Int>, in line: ListLine) -> Bool {
+        let first = line.bytes[part.lowerBound]
+        let last = line.bytes[part.upperBound - 1]
+        let edges: Set<UInt8> = [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_")]
+        guard !edges.contains(first), !edges.contains(last) else { return false }
+        return line.firstIndex(of: UInt8(ascii: "."), in: part) != nil
     }
 
     /// Paths, wildcards, regexes, ports: what only a URL filter can use.
