@@ -28,8 +28,9 @@ public struct ListParser: Sendable {
     }
 
     /// Parses a whole file. `file` only labels the result (for rule sources).
-    public func parse(_ bytes: [UInt8], file: String) -> ParsedList {
-        var bytes = bytes  // lowercased in place; a copy only if the caller keeps its own
+    /// The bytes are lowercased in place: pass the last use of an array to
+    /// spare a copy of it.
+    public func parse(_ bytes: consuming [UInt8], file: String) -> ParsedList {
         let localKeys = Set(localNames.compactMap { PolicyName($0).map { DomainHash.key(of: $0.text) } })
         var builder = ParsedListBuilder(
             file: file, format: format, maxRejectedKept: maxRejectedKept, localKeys: localKeys)
