@@ -102,6 +102,14 @@ let package = Package(
             path: "Benchmarks/AttributionBench"
         ),
 
+        // Loading a 1,000,000-entry hosts list and looking names up in it,
+        // release build (make bench-policy).
+        .executableTarget(
+            name: "pinhole-policy-bench",
+            dependencies: ["PinholeCore", "PinholeDaemon"],
+            path: "Benchmarks/PolicyBench"
+        ),
+
         // Helpers shared by the test targets: fake upstreams, the daemon as a child process, dig.
         .target(
             name: "TestSupport",
