@@ -5,16 +5,17 @@ public enum Pipeline {
     /// queries are attributed with `resolver` (nil: attribution off) and
     /// reported to `log`.
     public static func make(
-        cache: DNSCache, upstream: any Upstream, resolver: (any ProcessResolver)? = nil,
+        cache: DNSCache, upstream: any Upstream, resolver: (any ProcessResolver)? = nil, policy: PolicyStore? = nil,
         log: (any QueryLogSink)? = nil, now: @escaping @Sendable () -> UInt64 = { 0 }
     ) -> any QueryHandler {
-        // Later: the policy stage goes after attribution, the pin stage after the cache.
+        // Later: the pin stage goes after the policy.
         let resolving: any QueryHandler =
             CacheStage(cache: cache,              // fresh hit → answer now; stores replies; stale on failure
                 next: CoalescingStage(            // identical queries in flight share one upstream trip
                     next: ForwardStage(           // ask the upstreams; SERVFAIL when none answers
                         upstream: upstream)))
-        let logged = log.map { QueryLogStage(sink: $0, now: now, next: resolving) } ?? resolving  // report each answer
+        let decided = policy.map { PolicyStage(store: $0, next: resolving) } ?? resolving  // the app's policy; CNAME, rebinding
+        let logged = log.map { QueryLogStage(sink: $0, now: now, next: decided) } ?? decided  // report each answer
         return resolver.map { AttributionStage(resolver: $0, next: logged) } ?? logged            // who asked (first)
     }
 }

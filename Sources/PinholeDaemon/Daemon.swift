@@ -32,9 +32,11 @@ public enum Daemon {
         let forwarder = try Forwarder(
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
+        let policy = try loadPolicy(config.policy, logger: logger)
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
+            policy: policy,
             log: QueryLogLine(logger: logger),
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
@@ -52,10 +54,32 @@ public enum Daemon {
 
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: ListenerService(listeners: listeners))],
+                services: [.init(service: ListenerService(listeners: listeners))]
+                    + (policy.map { [.init(service: PolicyReloadService(settings: config.policy, store: $0, logger: logger))] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()
         logger.notice("pinholed stopped", metadata: ["cache_entries": "\(cache.count)"])
+    }
+
+    /// The policy store, nil when `[policy]` is off.
+    /// - Throws: `StartupError.policy` with every error of the policy files.
+    private static func loadPolicy(_ settings: DaemonConfig.Policy, logger: Logger) throws -> PolicyStore? {
+        guard settings.enabled else {
+            logger.notice("policy off (policy.enabled = false): every name is resolved")
+            return nil
+        }
+        do {
+            let loaded = try PolicyLoader.load(settings)
+            for warning in loaded.warnings { logger.warning("policy: \(warning)") }
+            logger.notice(
+                "policy loaded",
+                metadata: [
+                    "profiles": "\(loaded.policy.profiles.profiles.count)", "lists": "\(loaded.lists.map(\.name).joined(separator: ","))",
+                ])
+            return PolicyStore(loaded.policy)
+        } catch {
+            throw StartupError.policy(error)
+        }
     }
 }

@@ -31,6 +31,11 @@ struct QueryLogLine: QueryLogSink {
         } else if let reason = attribution.reason {
             metadata["reason"] = .string(reason.rawValue)
         }
+        if let decision = entry.decision {
+            metadata["decision"] = .string(decision.allowed ? "allowed" : "blocked")
+            metadata["profile"] = .string(Self.quoted(decision.profile))
+            metadata["why"] = .string(Self.quoted(decision.reason.description))
+        }
         if let socket = attribution.socket {
             metadata["socket_cgroup_id"] = .string(String(socket.cgroupID))
         }

@@ -7,6 +7,8 @@ public enum StartupError: Error, CustomStringConvertible {
     /// A listen address could not be bound; `error` is NIO's `IOError`
     /// (TCP) or the reactor's `SystemCallError` (UDP), both carrying errno.
     case bind(address: SocketAddressText, transport: ClientTransport, error: any Error, configPath: String)
+    /// The policy files have errors (all of them, with file:line).
+    case policy(PolicyLoadError)
     /// Attribution is on but the kernel's socket table cannot be asked.
     case attribution(error: any Error, configPath: String)
 
@@ -16,6 +18,8 @@ public enum StartupError: Error, CustomStringConvertible {
             return PortHolder.bindErrorMessage(
                 address: address, transport: transport, errno: Self.errno(of: error), detail: "\(error)",
                 configPath: configPath)
+        case .policy(let error):
+            return "\(error)"
         case .attribution(let error, let configPath):
             return "cannot attribute queries to processes: \(error)\n"
                 + "  pinholed needs NETLINK_SOCK_DIAG (and root or CAP_SYS_PTRACE to read other users' /proc/PID/fd);\n"

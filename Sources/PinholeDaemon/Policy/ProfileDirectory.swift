@@ -4,8 +4,9 @@ import Glibc
 import Musl
 #endif
 
-/// The profile files of a directory: regular files named `*.toml`, not
-/// hidden, sorted by name (so errors and ties come out in a stable order).
+/// The profile (or list) files of a directory: regular files with one of
+/// the given extensions, not hidden, sorted by name (so errors and ties
+/// come out in a stable order).
 enum ProfileDirectory {
     struct ListError: Error {
         var code: Int32
@@ -14,7 +15,7 @@ enum ProfileDirectory {
     }
 
     /// Full paths of the profile files in `directory`.
-    static func files(in directory: String) throws(ListError) -> [String] {
+    static func files(in directory: String, suffixes: [String] = [".toml"]) throws(ListError) -> [String] {
         guard let dir = opendir(directory) else { throw ListError(code: errno) }
         defer { closedir(dir) }
         var paths: [String] = []
@@ -22,7 +23,7 @@ enum ProfileDirectory {
             let name = withUnsafeBytes(of: entry.pointee.d_name) {
                 String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
             }
-            guard name.hasSuffix(".toml"), !name.hasPrefix("."), name.count > ".toml".count else { continue }
+            guard let suffix = suffixes.first(where: name.hasSuffix), !name.hasPrefix("."), name.count > suffix.count else { continue }
             let path = directory.hasSuffix("/") ? directory + name : "\(directory)/\(name)"
             var info = stat()
             // stat, not the dirent type: a symlink to a profile counts.

@@ -1,0 +1,37 @@
+import Logging
+import PinholeCore
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the policy on SIGHUP: everything is read and checked first; on
+/// any error the running policy stays and every error is logged with
+/// file:line. The swap is atomic (`PolicyStore`): no query sees half a policy.
+struct PolicyReloadService: Service {
+    let settings: DaemonConfig.Policy
+    let store: PolicyStore
+    let logger: Logger
+
+    func run() async throws {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in hangups.cancelOnGracefulShutdown() {
+            Self.reload(settings, into: store, logger: logger)
+        }
+    }
+
+    /// One reload; returns whether the new policy is in force.
+    @discardableResult
+    static func reload(_ settings: DaemonConfig.Policy, into store: PolicyStore, logger: Logger) -> Bool {
+        do {
+            let loaded = try PolicyLoader.load(settings)
+            for warning in loaded.warnings { logger.warning("policy: \(warning)") }
+            store.replace(with: loaded.policy)
+            logger.notice(
+                "policy reloaded",
+                metadata: ["profiles": "\(loaded.policy.profiles.profiles.count)", "lists": "\(loaded.lists.count)"])
+            return true
+        } catch {
+            logger.error("policy reload failed; the running policy stays in force\n\(error)")
+            return false
+        }
+    }
+}
