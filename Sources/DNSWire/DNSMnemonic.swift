@@ -15,6 +15,14 @@ public enum DNSMnemonic {
         types[value] ?? "TYPE\(value)"
     }
 
+    /// The type named `text` ("AAAA", "aaaa", "TYPE65", "65"); nil when unknown.
+    public static func typeValue(_ text: String) -> UInt16? {
+        let upper = text.uppercased()
+        if let value = UInt16(upper) { return value }
+        if upper.hasPrefix("TYPE"), let value = UInt16(upper.dropFirst(4)) { return value }
+        return types.first { $0.value == upper }?.key
+    }
+
     /// "NXDOMAIN" for 3, "RCODE23" for a code without a mnemonic.
     public static func rcode(_ value: UInt16) -> String {
         rcodes[value] ?? "RCODE\(value)"
