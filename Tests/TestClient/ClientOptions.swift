@@ -38,7 +38,9 @@ struct ClientOptions {
           --sleep-after SECONDS  stay alive this long after the queries
           --timeout SECONDS      wait this long for each answer (3)
           --serve ADDR:PORT      answer every query on UDP and TCP: NOERROR,
-                                 A 192.0.2.1 / AAAA 2001:db8::1, TTL 60
+                                 A 192.0.2.1 / AAAA 2001:db8::1, TTL 60;
+                                 internal.* → A 192.168.1.1; cloaked.* → CNAME
+                                 cloaked-target.tracker.example, then the address
         Exit status: 0 all answered, 1 error, 2 a query timed out.
         """
 

@@ -49,20 +49,35 @@ enum DNSMessage {
             return bigEndian(header.id) + bigEndian(0x8001 | rd) + [UInt8](repeating: 0, count: 8)
         }
         let type = word(query, questionEnd - 4)
+        let firstLabel = String(decoding: query[13..<(13 + Int(query[12]))], as: UTF8.self).lowercased()
         let rdata: [UInt8]
         switch type {
-        case 1: rdata = [192, 0, 2, 1]
+        // "internal.*" answers a private address (rebinding-guard tests).
+        case 1: rdata = firstLabel == "internal" ? [192, 168, 1, 1] : [192, 0, 2, 1]
         case 28: rdata = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
         default: rdata = []
         }
-        let answers: UInt16 = rdata.isEmpty ? 0 : 1
+        // "cloaked.*" is a CNAME to a tracker's name first (CNAME-cloaking tests).
+        let cname: [UInt8]? = firstLabel == "cloaked" ? encodedName("cloaked-target.tracker.example") : nil
+        let answers = UInt16(rdata.isEmpty ? 0 : 1) + (cname == nil ? 0 : 1)
         var reply = bigEndian(header.id) + bigEndian(0x8080 | rd) + [0, 1] + bigEndian(answers) + [0, 0, 0, 0]
         reply += query[12..<questionEnd]
+        // The owner is a pointer to the question's name (offset 12), or to the CNAME's target.
+        var owner: [UInt8] = [0xC0, 0x0C]
+        if let cname {
+            let targetOffset = reply.count + 12
+            reply += [0xC0, 0x0C] + bigEndian(5) + [0, 1] + [0, 0, 0, 60] + bigEndian(UInt16(cname.count)) + cname
+            owner = [0xC0 | UInt8(targetOffset >> 8), UInt8(targetOffset & 0xFF)]
+        }
         if !rdata.isEmpty {
-            // The name is a pointer to the question's (offset 12).
-            reply += [0xC0, 0x0C] + bigEndian(type) + [0, 1] + [0, 0, 0, 60] + bigEndian(UInt16(rdata.count)) + rdata
+            reply += owner + bigEndian(type) + [0, 1] + [0, 0, 0, 60] + bigEndian(UInt16(rdata.count)) + rdata
         }
         return reply
+    }
+
+    /// `name` in uncompressed wire form.
+    private static func encodedName(_ name: String) -> [UInt8] {
+        name.split(separator: ".").flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) } + [0]
     }
 
     /// The offset just past the (uncompressed) question, or nil if malformed.

@@ -59,4 +59,14 @@ public enum QueryLogLines {
         } while Date() < deadline
         return found
     }
+
+    /// Waits up to `seconds` for `text` to appear in `daemon`'s log.
+    public static func waitForText(in daemon: DaemonProcess, _ text: String, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if daemon.log.contains(text) { return true }
+            usleep(20_000)
+        } while Date() < deadline
+        return false
+    }
 }
