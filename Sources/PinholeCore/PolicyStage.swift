@@ -18,7 +18,7 @@ public struct PolicyStage: QueryHandler {
         let policy = store.current
         let question = request.query.question
         // Names no rule can be written for (odd bytes) are not policed by name.
-        guard let name = PolicyName(DNSName.text(fromWire: question.name)) else {
+        guard let name = PolicyName(wire: question.name) else {
             next.handle(request, respond: respond)
             return
         }
@@ -40,9 +40,7 @@ public struct PolicyStage: QueryHandler {
                     return
                 }
             }
-            if policy.rebindingGuard(for: app), !Self.isLocalName(name),
-                let inside = facts.addresses.first(where: \.isInternal)
-            {
+            if decision.guardsRebinding, let inside = facts.addresses.first(where: \.isInternal), !Self.isLocalName(name) {
                 var blocked = decision
                 blocked.allowed = false
                 blocked.reason = .rebinding(address: inside.description)
@@ -66,9 +64,8 @@ public struct PolicyStage: QueryHandler {
     /// Names that may rightly resolve to internal addresses: single labels
     /// and the special-use and private suffixes (RFC 6761, 6762, 8375, ICANN's .internal).
     static func isLocalName(_ name: PolicyName) -> Bool {
-        guard let tld = name.text.split(separator: ".").last else { return true }
-        if !name.text.contains(".") { return true }
-        if localSuffixes.contains(String(tld)) { return true }
+        guard let dot = name.text.lastIndex(of: ".") else { return true }
+        if localSuffixes.contains(String(name.text[name.text.index(after: dot)...])) { return true }
         return name.text.hasSuffix(".home.arpa") || name.text.hasSuffix(".in-addr.arpa") || name.text.hasSuffix(".ip6.arpa")
     }
 

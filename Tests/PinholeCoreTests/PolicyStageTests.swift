@@ -12,11 +12,11 @@ struct StubPolicy: PolicyEvaluator {
         let hit = name.selfAndParents.first { blocked.contains(String($0)) }.map {
             RuleHit(kind: .listBlock, rule: String($0), source: RuleSource(file: "stub.txt", line: 1, list: "stub"))
         }
-        return PolicyDecider.decide(
+        var decision = PolicyDecider.decide(
             hits: hit.map { [$0] } ?? [], mode: .blockListed, profile: "stub", reply: .nxdomain, registrable: nil)
+        decision.guardsRebinding = guardRebinding
+        return decision
     }
-
-    func rebindingGuard(for app: AppIdentity?) -> Bool { guardRebinding }
 }
 
 @Suite struct PolicyStageTests {

@@ -13,6 +13,11 @@ public final class CompiledPolicy: PolicyEvaluator {
     /// libpsl's registrable domain (eTLD+1), injected so this stays pure.
     private let registrable: @Sendable (PolicyName) -> PolicyName?
     private let selections = Mutex<[SelectionKey: Selected]>([:])
+    /// The last selection: a burst of queries from one client carries the
+    /// same identity, whose strings compare equal by their storage, far
+    /// cheaper than hashing them for the table.
+    private let lastSelection = Mutex<(key: SelectionKey, selected: Selected)?>(nil)
+    private let defaultSelected: Selected
 
     /// What profile selection looks at; the same program in the same unit
     /// gets the same profile whatever its pid.
@@ -24,10 +29,15 @@ public final class CompiledPolicy: PolicyEvaluator {
         var uid: UInt32
     }
 
-    /// A profile with its list names as a set, computed once per app.
-    private struct Selected {
-        var profile: AppProfile
-        var lists: Set<String>
+    /// A profile with its list names as a set, computed once per app; a
+    /// class, so a cache hit retains one object rather than every field.
+    private final class Selected: Sendable {
+        let profile: AppProfile
+        let lists: Set<String>
+        init(profile: AppProfile, lists: Set<String>) {
+            self.profile = profile
+            self.lists = lists
+        }
     }
 
     public init(
@@ -41,10 +51,17 @@ public final class CompiledPolicy: PolicyEvaluator {
         self.defaultBlockReply = defaultBlockReply
         self.blockTTL = blockTTL
         self.registrable = registrable
+        self.defaultSelected = Self.selected(profiles.defaultProfile)
     }
 
     public func decide(app: AppIdentity?, name: PolicyName, type: UInt16) -> PolicyDecision {
         let selected = selection(for: app)
+        var decision = decide(selected, name: name, type: type)
+        decision.guardsRebinding = selected.profile.rebindingGuard
+        return decision
+    }
+
+    private func decide(_ selected: Selected, name: PolicyName, type: UInt16) -> PolicyDecision {
         let profile = selected.profile
         if let special = special.answer(for: name) {
             return PolicyDecision(
@@ -69,20 +86,22 @@ public final class CompiledPolicy: PolicyEvaluator {
         return PolicyDecider.decide(hits: hits, mode: profile.mode, profile: profile.name, reply: reply, registrable: registrableText)
     }
 
-    public func rebindingGuard(for app: AppIdentity?) -> Bool {
-        selection(for: app).profile.rebindingGuard
-    }
-
     /// The profile for `app`, cached per program (bounded: cleared when full).
     private func selection(for app: AppIdentity?) -> Selected {
-        guard let app else { return Self.selected(profiles.defaultProfile) }
+        guard let app else { return defaultSelected }
         let key = SelectionKey(unit: app.unit, userUnit: app.userUnit, executable: app.executable, cgroupPath: app.cgroupPath, uid: app.uid)
-        if let cached = selections.withLock({ $0[key] }) { return cached }
-        let selected = Self.selected(profiles.select(for: app))
-        selections.withLock { cache in
-            if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
-            cache[key] = selected
+        if let last = lastSelection.withLock({ $0 }), last.key == key { return last.selected }
+        let selected: Selected
+        if let cached = selections.withLock({ $0[key] }) {
+            selected = cached
+        } else {
+            selected = Self.selected(profiles.select(for: app))
+            selections.withLock { cache in
+                if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+                cache[key] = selected
+            }
         }
+        lastSelection.withLock { $0 = (key, selected) }
         return selected
     }
 

@@ -40,6 +40,7 @@ public enum PolicyDecider {
 
     /// `hits` strongest first, keeping the matchers' order within a kind.
     static func ordered(_ hits: [RuleHit]) -> [RuleHit] {
-        hits.enumerated().sorted { (rank[$0.element.kind]!, $0.offset) < (rank[$1.element.kind]!, $1.offset) }.map(\.element)
+        guard hits.count > 1 else { return hits }
+        return hits.enumerated().sorted { (rank[$0.element.kind]!, $0.offset) < (rank[$1.element.kind]!, $1.offset) }.map(\.element)
     }
 }

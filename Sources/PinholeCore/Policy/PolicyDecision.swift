@@ -9,6 +9,8 @@ public struct PolicyDecision: Sendable, Hashable {
     public var reply: BlockReply
     /// Every rule that matched, strongest first: what `pinhole why` shows.
     public var considered: [RuleHit]
+    /// Whether the profile blocks public names answered with internal addresses.
+    public var guardsRebinding = true
 
     public init(allowed: Bool, profile: String, mode: PolicyMode, reason: DecisionReason, reply: BlockReply, considered: [RuleHit]) {
         self.allowed = allowed

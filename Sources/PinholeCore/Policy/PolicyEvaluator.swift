@@ -5,8 +5,6 @@ public protocol PolicyEvaluator: Sendable {
     /// The decision for `name` of type `type` asked by `app` (nil: the app
     /// is unknown).
     func decide(app: AppIdentity?, name: PolicyName, type: UInt16) -> PolicyDecision
-    /// Whether answers to `app` must not carry internal addresses for public names.
-    func rebindingGuard(for app: AppIdentity?) -> Bool
     /// TTL of the addresses in a blocked answer.
     var blockTTL: UInt32 { get }
 }

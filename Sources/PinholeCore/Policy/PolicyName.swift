@@ -35,6 +35,45 @@ public struct PolicyName: Hashable, Sendable, CustomStringConvertible {
         text = String(decoding: bytes, as: UTF8.self)
     }
 
+    /// From an uncompressed wire name (a question's), in one pass: labels
+    /// joined by dots, lowercased, checked like `init(_:)`; nil for the root
+    /// or a label with a dot or other bytes no rule can name.
+    public init?(wire: [UInt8]) {
+        guard wire.count > 1, wire.count <= 255 else { return nil }
+        var valid = true
+        let text = String(unsafeUninitializedCapacity: wire.count) { out in
+            var written = 0
+            var position = 0
+            while position < wire.count {
+                let length = Int(wire[position])
+                if length == 0 { break }
+                guard length <= 63, position + length < wire.count else {
+                    valid = false
+                    return 0
+                }
+                if written > 0 {
+                    out[written] = UInt8(ascii: ".")
+                    written += 1
+                }
+                for byte in wire[(position + 1)...(position + length)] {
+                    switch byte {
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): out[written] = byte + 32
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                        out[written] = byte
+                    default:
+                        valid = false
+                        return 0
+                    }
+                    written += 1
+                }
+                position += 1 + length
+            }
+            return written
+        }
+        guard valid, !text.isEmpty, text.utf8.count <= 253 else { return nil }
+        self.text = text
+    }
+
     public var description: String { text }
 
     /// The name and each parent, longest first ("a.b.c", "b.c", "c").
