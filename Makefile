@@ -19,9 +19,11 @@ release: deps
 	$(SWIFT) build -c release
 
 # Starts pinholed in the foreground on 127.0.0.153:53 with /etc/pinhole/pinhole.toml
-# or the defaults (port 53 needs root: sudo is used when you are not).
+# or the defaults, and this checkout's Blocklists/ (port 53 needs root: sudo
+# is used when you are not).
+LISTS ?= $(CURDIR)/Blocklists
 run: release
-	$(SUDO) .build/release/pinholed $(if $(CONFIG),--config $(CONFIG))
+	$(SUDO) .build/release/pinholed $(if $(CONFIG),--config $(CONFIG)) --lists-dir $(LISTS)
 
 # The whole suite: unit and integration tests, then the parser fuzzer for a bounded time.
 test: deps
@@ -36,7 +38,7 @@ fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Side-by-side with dnsmasq, unbound and systemd-resolved (../shared/bench),
-# then pinholed with attribution on and off (scripts/bench-attribution.sh).
+# then pinholed with attribution on and off, and policy on and off.
 BENCH ?= ../shared/bench
 bench: release
 	$(BENCH)/setup-deps.sh
@@ -44,6 +46,7 @@ bench: release
 	CANDIDATE_CMD='$(CURDIR)/.build/release/pinholed --config /dev/null --listen $$CANDIDATE_ADDR:$$CANDIDATE_PORT --upstream $$UPSTREAM_ADDR:$$UPSTREAM_PORT --log-level warning' \
 	$(BENCH)/run-peers.sh
 	BENCH=$(BENCH) scripts/bench-attribution.sh
+	BENCH=$(BENCH) scripts/bench-policy.sh
 
 # What attributing a query costs (sock_diag, cached identity, a fresh socket,
 # a new process among 5,000 others), release build, as root. ARGS passes

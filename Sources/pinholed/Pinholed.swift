@@ -30,6 +30,12 @@ struct Pinholed: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (replaces log.level).", valueName: "level"))
     var logLevel: String?
 
+    @Option(name: .long, help: ArgumentHelp("Folder of global lists (replaces policy.lists_dir).", valueName: "dir"))
+    var listsDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of per-app profiles (replaces policy.profiles_dir).", valueName: "dir"))
+    var profilesDir: String?
+
     @Flag(name: .long, help: "Check the configuration, print the effective settings and exit.")
     var checkConfig = false
 
@@ -39,6 +45,8 @@ struct Pinholed: AsyncParsableCommand {
         do {
             var config = try ConfigLoader.load(path: configPath)
             try config.applying(listen: listen, upstreams: upstream, logLevel: logLevel)
+            if let listsDir { config.policy.listsDir = listsDir }
+            if let profilesDir { config.policy.profilesDir = profilesDir }
             loaded = config
         } catch {
             fail("pinholed: \(error)")
