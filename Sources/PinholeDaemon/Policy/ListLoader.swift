@@ -15,17 +15,21 @@ public struct ListLoader: Sendable {
         self.localNames = localNames
     }
 
-    /// Loads one list: every file of it parsed, with its statistics.
+    /// Loads one list: every file of it parsed, with its statistics. A
+    /// file's header (`ListHeader`) may set the category (when `source` has
+    /// none) and what its bare names mean.
     public func load(_ source: ListSource) throws(ListLoadError) -> PolicyList {
-        let parser = ListParser(
-            format: source.format, plainLines: source.plainLines,
-            localNames: ListParser.standardLocalNames.union(localNames))
+        let names = ListParser.standardLocalNames.union(localNames)
         var files: [ParsedList] = []
+        var category = source.category
         for path in try Self.files(of: source) {
             let bytes = try Self.contents(of: path, list: source.name)
+            let header = ListHeader.parse(Array(bytes.prefix(8192)))
+            if category == nil { category = header.category }
+            let parser = ListParser(format: source.format, plainLines: header.plainLines ?? source.plainLines, localNames: names)
             files.append(parser.parse(bytes, file: path))
         }
-        return PolicyList(name: source.name, category: source.category, files: files)
+        return PolicyList(name: source.name, category: category, files: files)
     }
 
     /// The source's path when it is a file, else the regular, non-hidden

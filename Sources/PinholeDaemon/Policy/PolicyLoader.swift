@@ -35,7 +35,7 @@ public enum PolicyLoader {
                 guard let (suffix, format) = formats.first(where: { file.hasSuffix($0.suffix) }) else { continue }
                 let name = String(file.dropLast(suffix.count))
                 do {
-                    lists.append(try ListLoader().load(ListSource(name: name, path: path, category: name, format: format)))
+                    lists.append(try ListLoader().load(ListSource(name: name, path: path, format: format)))
                 } catch {
                     errors.append(ConfigError(file: path, message: error.description))
                 }
