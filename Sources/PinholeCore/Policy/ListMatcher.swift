@@ -7,8 +7,3 @@ public protocol ListMatcher: Sendable {
     func hits(for name: PolicyName, type: UInt16, lists: Set<String>) -> [RuleHit]
 }
 
-/// No lists at all.
-public struct NoLists: ListMatcher {
-    public init() {}
-    public func hits(for name: PolicyName, type: UInt16, lists: Set<String>) -> [RuleHit] { [] }
-}
