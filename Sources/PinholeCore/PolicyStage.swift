@@ -48,6 +48,7 @@ public struct PolicyStage: QueryHandler {
                 return
             }
             result.decision = decision
+            result.cachedFacts = facts  // read once; the pin stage needs them too
             respond(result)
         }
     }

@@ -10,23 +10,30 @@ public struct AnswerFacts: Sendable, Hashable {
     public var aliases: [PolicyName]
     /// A and AAAA addresses of the answer section.
     public var addresses: [IPAddress]
+    /// The shortest TTL among those addresses' records, as stored.
+    public var addressTTL: UInt32?
 
-    public init(aliases: [PolicyName] = [], addresses: [IPAddress] = []) {
+    public init(aliases: [PolicyName] = [], addresses: [IPAddress] = [], addressTTL: UInt32? = nil) {
         self.aliases = aliases
         self.addresses = addresses
+        self.addressTTL = addressTTL
     }
 
     /// The facts of `response`'s answer section.
     public init(response: DNSResponse) {
         var aliases: [PolicyName] = []
         var addresses: [IPAddress] = []
+        var addressTTL: UInt32?
         for record in response.answerRecords() {
-            if let target = record.target, let name = PolicyName(DNSName.text(fromWire: target)), !aliases.contains(name) {
+            if let target = record.target, let name = PolicyName(wire: target), !aliases.contains(name) {
                 aliases.append(name)
             }
-            if let bytes = record.address, let address = IPAddress(bytes: bytes) { addresses.append(address) }
+            if let bytes = record.address, let address = IPAddress(bytes: bytes) {
+                addresses.append(address)
+                addressTTL = min(addressTTL ?? record.ttl, record.ttl)
+            }
         }
-        self.init(aliases: aliases, addresses: addresses)
+        self.init(aliases: aliases, addresses: addresses, addressTTL: addressTTL)
     }
 
     /// No aliases, no addresses.

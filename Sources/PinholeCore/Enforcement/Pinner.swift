@@ -1,0 +1,8 @@
+/// Opens the firewall for the addresses an app resolved (nftables sets in
+/// the `Enforcement` target).
+public protocol Pinner: Sendable {
+    /// Pins `addresses` for the cgroup at `cgroupPath` (relative to the
+    /// cgroup2 root, "system.slice/nginx.service") for `seconds`, and calls
+    /// `completion` once the kernel has them: the reply leaves only then.
+    func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void)
+}

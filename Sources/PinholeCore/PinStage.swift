@@ -1,0 +1,29 @@
+/// Pins the addresses of every allowed answer for the asking app's cgroup
+/// before the answer leaves (DESIGN.md step 6): the app connects as soon as
+/// it has the answer, so the nftables element must already be there. The
+/// pin lasts max(the addresses' TTL, `floorSeconds`).
+public struct PinStage: QueryHandler {
+    public let pinner: any Pinner
+    public let floorSeconds: UInt32
+    public let next: any QueryHandler
+
+    public init(pinner: any Pinner, floorSeconds: UInt32 = 3600, next: any QueryHandler) {
+        self.pinner = pinner
+        self.floorSeconds = floorSeconds
+        self.next = next
+    }
+
+    public func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
+        let pinner = self.pinner
+        let floor = floorSeconds
+        next.handle(request) { result in
+            // Blocked answers and unattributed queries pin nothing (no cgroup to pin for).
+            guard result.decision?.allowed != false, let app = request.attribution?.app else { return respond(result) }
+            let facts = result.facts
+            guard !facts.addresses.isEmpty else { return respond(result) }
+            pinner.pin(
+                facts.addresses, cgroupPath: AppCgroup.path(of: app), seconds: max(facts.addressTTL ?? 0, floor)
+            ) { respond(result) }
+        }
+    }
+}
