@@ -38,6 +38,13 @@ let package = Package(
             providers: [.apt(["libpsl-dev"])]
         ),
 
+        // libnftables: the enforcement table (nft's text and JSON API).
+        .systemLibrary(
+            name: "CNftables",
+            pkgConfig: "libnftables",
+            providers: [.apt(["libnftables-dev"])]
+        ),
+
         // What Glibc's module leaves out: epoll, eventfd, recvmmsg/sendmmsg, thread names, sock_diag, pidfd_open, open_by_handle_at.
         .systemLibrary(name: "CLinux"),
 
@@ -52,6 +59,9 @@ let package = Package(
 
         // Which process sent a query: sock_diag, /proc, cgroups, libsystemd → AppIdentity.
         .target(name: "Attribution", dependencies: ["PinholeCore", "CSystemd", "CLinux"]),
+
+        // The nftables table `inet pinhole`: governed cgroups, per-app address pins, reject rules.
+        .target(name: "Enforcement", dependencies: ["PinholeCore", "CNftables"]),
 
         // Upstream client: UDP on the reactor, TCP on SwiftNIO.
         .target(
@@ -122,6 +132,7 @@ let package = Package(
         .executableTarget(name: "pinhole-test-client", path: "Tests/TestClient"),
 
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "PinholeCore", "TestSupport"]),
+        .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "PinholeCore", "TestSupport"]),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire", "TestSupport"]),
         .testTarget(name: "PinholeCoreTests", dependencies: ["PinholeCore", "DNSWire"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"]),

@@ -7,14 +7,15 @@
 #   libpsl-dev        registrable domains (eTLD+1) for profile `vendor` domains (PinholeDaemon, via CPsl)
 #   publicsuffix      Debian's current Public Suffix List, which libpsl prefers to its built-in copy
 #   util-linux        unshare/nsenter: the e2e tests' private namespaces
-#   nftables          nft: the e2e tests' DNS redirect (inside a namespace only)
+#   libnftables-dev   libnftables: the enforcement table `inet pinhole` (Enforcement, via CNftables)
+#   nftables          nft: the e2e tests' DNS redirect (inside a namespace only); libnftables' runtime
 #   knot              knotd: a real authoritative upstream in the integration tests
 #   knot-dnsutils     kdig: a real client in the tests
 #   bind9-dnsutils    dig: a real client in the tests and the README
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
-pkgs=(libldns-dev libsystemd-dev libpsl-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

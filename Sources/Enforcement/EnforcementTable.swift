@@ -1,0 +1,79 @@
+/// The nftables table pinholed owns, `inet pinhole` (DESIGN.md "The
+/// enforcement ruleset"), as nft scripts.
+///
+/// - `governed` (cgroupsv2): cgroups whose outgoing traffic is enforced.
+/// - `pin4` / `pin6` (cgroupsv2 . address, timeouts): what a cgroup may
+///   reach, added when pinholed answers it.
+/// - chain `out` (filter, output, priority 0, policy accept): established
+///   and related accept; loopback accept; per cgroup depth 1…`depth`, a
+///   pinned (cgroup, destination) accept; per depth, a governed socket is
+///   rejected, counted: TCP with a reset, the rest with ICMP
+///   admin-prohibited, so apps fail fast instead of hanging.
+///
+/// A `socket cgroupv2 level N` match compares the socket's ancestor at
+/// depth N, so every depth an app's cgroup may sit at needs its own rule.
+public struct EnforcementTable: Sendable {
+    public static let family = "inet"
+    public static let name = "pinhole"
+    /// "inet pinhole", as commands name the table.
+    public static let qualifiedName = "\(family) \(name)"
+
+    /// Cgroup depths covered (1…depth); 12 covers real systems.
+    public let depth: Int
+
+    public init(depth: Int = 12) {
+        precondition(depth >= 1, "depth must be at least 1")
+        self.depth = depth
+    }
+
+    /// Creates the table, or resets an existing one, in one transaction:
+    /// `table … {}` makes sure it exists so the flush cannot fail, the
+    /// flush empties its chains, the definitions fill them. Run twice, it
+    /// leaves one table with one copy of each rule. Set elements survive
+    /// (nft's `flush table` empties chains, not sets): cgroups governed
+    /// before a restart stay governed through it, fail-closed, and their
+    /// pins stay until they expire.
+    public var createScript: String {
+        let table = Self.qualifiedName
+        var lines = [
+            "table \(table) {}",
+            "flush table \(table)",
+            "table \(table) {",
+            "  set governed { type cgroupsv2; }",
+            "  set pin4 { type cgroupsv2 . ipv4_addr; flags timeout; }",
+            "  set pin6 { type cgroupsv2 . ipv6_addr; flags timeout; }",
+            "  chain out {",
+            "    type filter hook output priority 0; policy accept;",
+            "    ct state established,related accept",
+            "    oif lo accept",
+        ]
+        for level in 1...depth {
+            lines.append("    socket cgroupv2 level \(level) . ip daddr @pin4 accept")
+            lines.append("    socket cgroupv2 level \(level) . ip6 daddr @pin6 accept")
+        }
+        for level in 1...depth {
+            lines.append("    socket cgroupv2 level \(level) @governed meta l4proto tcp counter reject with tcp reset")
+            lines.append("    socket cgroupv2 level \(level) @governed counter reject with icmpx admin-prohibited")
+        }
+        lines.append("  }")
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Deletes the table (fails when there is none).
+    public static var removeScript: String { "delete table \(qualifiedName)\n" }
+
+    /// Creates (or resets) the table through `nft`.
+    public func create(with nft: Nftables) throws(NftablesError) {
+        try nft.run(createScript)
+    }
+
+    /// Deletes the table; when `ifPresent`, a missing table is not an error.
+    public static func remove(with nft: Nftables, ifPresent: Bool = false) throws(NftablesError) {
+        do {
+            try nft.run(removeScript)
+        } catch {
+            guard ifPresent, error.message.contains("No such file or directory") else { throw error }
+        }
+    }
+}

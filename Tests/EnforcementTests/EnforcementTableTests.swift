@@ -1,0 +1,116 @@
+import Enforcement
+import Foundation
+import PinholeCore
+import Testing
+import TestSupport
+
+/// Every libnftables call here runs on a NamespacedThread: a private
+/// network namespace (the host ruleset is never touched) with cgroup2 at
+/// /sys/fs/cgroup in a private mount namespace.
+@Suite struct EnforcementTableTests {
+    static let rulesPerTable = 2 + 4 * 12
+
+    @Test func scriptHasOneRulePerDepth() {
+        let script = EnforcementTable(depth: 3).createScript
+        #expect(script.hasPrefix("table inet pinhole {}\nflush table inet pinhole\n"))
+        for level in 1...3 {
+            #expect(script.contains("socket cgroupv2 level \(level) . ip daddr @pin4 accept"))
+            #expect(script.contains("socket cgroupv2 level \(level) . ip6 daddr @pin6 accept"))
+            #expect(script.contains("socket cgroupv2 level \(level) @governed meta l4proto tcp counter reject with tcp reset"))
+            #expect(script.contains("socket cgroupv2 level \(level) @governed counter reject with icmpx admin-prohibited"))
+        }
+        #expect(!script.contains("level 4"))
+    }
+
+    @Test func createsTheTable() throws {
+        let ns = try NamespacedThread()
+        let listing = try ns.run { () throws -> NftListing in
+            let nft = try Nftables()
+            try EnforcementTable().create(with: nft)
+            return try NftListing(nft.json("list table inet pinhole"))
+        }
+        #expect(listing.all("table").map { $0["name"] as? String } == ["pinhole"])
+        #expect(listing.all("table").first?["family"] as? String == "inet")
+        #expect(listing.set("governed")?["type"] as? String == "cgroupsv2")
+        #expect(listing.set("pin4")?["type"] as? [String] == ["cgroupsv2", "ipv4_addr"])
+        #expect(listing.set("pin6")?["type"] as? [String] == ["cgroupsv2", "ipv6_addr"])
+        #expect(listing.set("pin4")?["flags"] as? [String] == ["timeout"])
+        #expect(listing.set("pin6")?["flags"] as? [String] == ["timeout"])
+        let chains = listing.all("chain")
+        #expect(chains.count == 1)
+        #expect(chains.first?["name"] as? String == "out")
+        #expect(chains.first?["hook"] as? String == "output")
+        #expect(chains.first?["type"] as? String == "filter")
+        #expect(chains.first?["prio"] as? Int == 0)
+        #expect(chains.first?["policy"] as? String == "accept")
+        #expect(listing.all("rule").count == Self.rulesPerTable)
+    }
+
+    /// The text listing shows what the JSON one of nft 1.0.6 leaves out:
+    /// the level of each socket cgroupv2 match.
+    @Test func rulesCarryTheirLevels() throws {
+        let ns = try NamespacedThread()
+        let text = try ns.run { () throws -> String in
+            let nft = try Nftables()
+            try EnforcementTable().create(with: nft)
+            return try nft.run("list chain inet pinhole out")
+        }
+        #expect(text.contains("ct state established,related accept"))
+        #expect(text.contains("oif \"lo\" accept"))
+        for level in 1...12 {
+            #expect(text.contains("socket cgroupv2 level \(level) . ip daddr @pin4 accept"))
+            #expect(text.contains("socket cgroupv2 level \(level) . ip6 daddr @pin6 accept"))
+            #expect(text.contains("socket cgroupv2 level \(level) @governed meta l4proto tcp counter packets 0 bytes 0 reject with tcp reset"))
+            #expect(text.contains("socket cgroupv2 level \(level) @governed counter packets 0 bytes 0 reject with icmpx admin-prohibited"))
+        }
+    }
+
+    @Test func creatingTwiceLeavesOneTable() throws {
+        let ns = try NamespacedThread()
+        let (listing, governedBetween) = try ns.run { () throws -> (NftListing, Int) in
+            let nft = try Nftables()
+            let table = EnforcementTable()
+            try table.create(with: nft)
+            let cgroup = try makeCgroup("twice.scope")
+            defer { removeCgroup(cgroup) }
+            try NftablesPinner(nft: nft).govern(cgroupPath: cgroup)
+            let between = try NftListing(nft.json("list table inet pinhole")).elements(ofSet: "governed").count
+            try table.create(with: nft)
+            return (try NftListing(nft.json("list ruleset")), between)
+        }
+        #expect(governedBetween == 1)
+        #expect(listing.all("table").count == 1)
+        #expect(listing.all("chain").count == 1)
+        #expect(listing.all("set").count == 3)
+        #expect(listing.all("rule").count == Self.rulesPerTable)
+        // The rules are replaced; the set elements are kept.
+        #expect(listing.elements(ofSet: "governed").count == 1)
+    }
+
+    @Test func removeDeletesTheTable() throws {
+        let ns = try NamespacedThread()
+        let (after, secondRemove) = try ns.run { () throws -> (NftListing, NftablesError?) in
+            let nft = try Nftables()
+            try EnforcementTable().create(with: nft)
+            try EnforcementTable.remove(with: nft)
+            try EnforcementTable.remove(with: nft, ifPresent: true)
+            var failure: NftablesError?
+            do { try EnforcementTable.remove(with: nft) } catch let error as NftablesError { failure = error }
+            return (try NftListing(nft.json("list ruleset")), failure)
+        }
+        #expect(after.all("table").isEmpty)
+        #expect(secondRemove?.command == "delete table inet pinhole\n")
+        #expect(secondRemove?.message.contains("No such file or directory") == true)
+    }
+
+    @Test func errorsNameCommandAndNftText() throws {
+        let ns = try NamespacedThread()
+        let error = try ns.run { () throws -> NftablesError? in
+            let nft = try Nftables()
+            do { try nft.run("add set inet nosuch s { type ipv4_addr; }") } catch let error as NftablesError { return error }
+            return nil
+        }
+        #expect(error?.command == "add set inet nosuch s { type ipv4_addr; }")
+        #expect(error?.message.contains("Error:") == true)
+    }
+}
