@@ -1,0 +1,25 @@
+import PinholeCore
+
+/// The query pipeline's `Pinner` over an `NftablesPinner`: pins
+/// synchronously on the calling thread (one nft transaction, none when
+/// every address is pinned already) and then lets the answer go. A failed
+/// pin is handed to `onFailure` (the daemon logs and counts it); the answer
+/// still leaves, and a governed app's connect then fails closed.
+public struct ReportingPinner: Pinner {
+    public let pinner: NftablesPinner
+    public let onFailure: @Sendable (NftablesError) -> Void
+
+    public init(_ pinner: NftablesPinner, onFailure: @escaping @Sendable (NftablesError) -> Void) {
+        self.pinner = pinner
+        self.onFailure = onFailure
+    }
+
+    public func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void) {
+        do {
+            _ = try pinner.pin(cgroupPath: cgroupPath, addresses: addresses, timeout: Int(seconds))
+        } catch {
+            onFailure(error)
+        }
+        completion()
+    }
+}
