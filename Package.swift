@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "PinholeDaemon",
             dependencies: [
-                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "CPsl",
+                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

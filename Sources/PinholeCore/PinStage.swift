@@ -18,7 +18,12 @@ public struct PinStage: QueryHandler {
         let floor = floorSeconds
         next.handle(request) { result in
             // Blocked answers and unattributed queries pin nothing (no cgroup to pin for).
-            guard result.decision?.allowed != false, let app = request.attribution?.app else { return respond(result) }
+            guard let app = request.attribution?.app else { return respond(result) }
+            // enforce and first-party apps are governed from their first query on.
+            if let mode = result.decision?.mode, mode == .enforce || mode == .firstParty {
+                pinner.govern(cgroupPath: AppCgroup.path(of: app))
+            }
+            guard result.decision?.allowed != false else { return respond(result) }
             let facts = result.facts
             guard !facts.addresses.isEmpty else { return respond(result) }
             pinner.pin(

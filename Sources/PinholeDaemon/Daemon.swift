@@ -33,10 +33,13 @@ public enum Daemon {
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let policy = try loadPolicy(config.policy, logger: logger)
+        let enforcement = config.enforcement.enabled ? try EnforcementService.start(config.enforcement, logger: logger) : nil
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
             policy: policy,
+            pinner: enforcement?.pinner,
+            pinFloorSeconds: UInt32(clamping: config.enforcement.pinFloor.components.seconds),
             log: QueryLogLine(logger: logger),
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
@@ -54,7 +57,9 @@ public enum Daemon {
 
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: ListenerService(listeners: listeners))]
+                // Stopped in reverse order: the listeners close before the table goes.
+                services: (enforcement.map { [.init(service: $0)] } ?? [])
+                    + [.init(service: ListenerService(listeners: listeners))]
                     + (policy.map { [.init(service: PolicyReloadService(settings: config.policy, store: $0, logger: logger))] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

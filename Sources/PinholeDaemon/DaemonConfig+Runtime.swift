@@ -55,6 +55,9 @@ extension DaemonConfig {
             policy.block_ttl = \(policy.blockTTL)
             policy.canaries = \(policy.canaries)
             policy.resolver_discovery = \(policy.resolverDiscovery)
+            enforcement.enabled = \(enforcement.enabled)
+            enforcement.pin_floor = "\(DurationText.format(enforcement.pinFloor))"
+            enforcement.fail_closed = \(enforcement.failClosed)
             log.level = "\(log.level)"
             """
     }

@@ -7,6 +7,8 @@ public enum StartupError: Error, CustomStringConvertible {
     /// A listen address could not be bound; `error` is NIO's `IOError`
     /// (TCP) or the reactor's `SystemCallError` (UDP), both carrying errno.
     case bind(address: SocketAddressText, transport: ClientTransport, error: any Error, configPath: String)
+    /// nftables refused the enforcement table.
+    case enforcement(any Error)
     /// The policy files have errors (all of them, with file:line).
     case policy(PolicyLoadError)
     /// Attribution is on but the kernel's socket table cannot be asked.
@@ -20,6 +22,9 @@ public enum StartupError: Error, CustomStringConvertible {
                 configPath: configPath)
         case .policy(let error):
             return "\(error)"
+        case .enforcement(let error):
+            return "cannot build the nftables table inet pinhole: \(error)\n"
+                + "  pinholed needs CAP_NET_ADMIN for [enforcement]; set `enabled = false` under [enforcement] to run without it"
         case .attribution(let error, let configPath):
             return "cannot attribute queries to processes: \(error)\n"
                 + "  pinholed needs NETLINK_SOCK_DIAG (and root or CAP_SYS_PTRACE to read other users' /proc/PID/fd);\n"

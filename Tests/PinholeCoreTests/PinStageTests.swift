@@ -13,6 +13,10 @@ final class HeldPinner: Pinner {
     private let state = Mutex<(calls: [Call], completions: [@Sendable () -> Void])>(([], []))
 
     var calls: [Call] { state.withLock { $0.calls } }
+    private let governedPaths = Mutex<[String]>([])
+    var governed: [String] { governedPaths.withLock { $0 } }
+
+    func govern(cgroupPath: String) { governedPaths.withLock { $0.append(cgroupPath) } }
 
     func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void) {
         state.withLock {

@@ -5,4 +5,7 @@ public protocol Pinner: Sendable {
     /// cgroup2 root, "system.slice/nginx.service") for `seconds`, and calls
     /// `completion` once the kernel has them: the reply leaves only then.
     func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void)
+    /// Puts the cgroup at `cgroupPath` under enforcement: from now on its
+    /// sockets reach only pinned addresses. Idempotent and cheap when repeated.
+    func govern(cgroupPath: String)
 }

@@ -120,6 +120,9 @@ public enum ConfigLoader {
         } ?? config.policy.blockTTL
         config.policy.canaries = try read("policy", "canaries", reader.bool) ?? config.policy.canaries
         config.policy.resolverDiscovery = try read("policy", "resolver_discovery", reader.bool) ?? config.policy.resolverDiscovery
+        config.enforcement.enabled = try read("enforcement", "enabled", reader.bool) ?? config.enforcement.enabled
+        config.enforcement.pinFloor = try read("enforcement", "pin_floor", reader.duration) ?? config.enforcement.pinFloor
+        config.enforcement.failClosed = try read("enforcement", "fail_closed", reader.bool) ?? config.enforcement.failClosed
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

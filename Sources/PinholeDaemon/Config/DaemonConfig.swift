@@ -74,6 +74,17 @@ public struct DaemonConfig: Sendable, Equatable {
         public var resolverDiscovery: Bool
     }
 
+    /// `[enforcement]`: the nftables table that lets apps reach only what they resolved.
+    public struct Enforcement: Sendable, Equatable {
+        /// Build `table inet pinhole` and pin every allowed answer (early
+        /// work: off by default until the rest of the enforcement issue lands).
+        public var enabled: Bool
+        /// Pins last max(the answer's TTL, this).
+        public var pinFloor: Duration
+        /// Keep the table (and so the blocking) when pinholed stops.
+        public var failClosed: Bool
+    }
+
     /// `[log]`.
     public struct Log: Sendable, Equatable {
         /// Lowest level logged.
@@ -92,6 +103,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var attribution: Attribution
     /// `[policy]` settings.
     public var policy: Policy
+    /// `[enforcement]` settings.
+    public var enforcement: Enforcement
     /// `[log]` settings.
     public var log: Log
 
@@ -111,6 +124,7 @@ public struct DaemonConfig: Sendable, Equatable {
         policy: Policy(
             enabled: true, profilesDir: "/etc/pinhole/apps.d", listsDir: "/usr/share/pinhole/blocklists",
             blockReply: .null, blockTTL: 10, canaries: true, resolverDiscovery: true),
+        enforcement: Enforcement(enabled: false, pinFloor: .seconds(3600), failClosed: false),
         log: Log(level: .info)
     )
 }

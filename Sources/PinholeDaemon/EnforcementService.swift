@@ -1,0 +1,43 @@
+import Enforcement
+import Logging
+import PinholeCore
+import ServiceLifecycle
+
+/// Owns `table inet pinhole` for the daemon's lifetime: builds it at start
+/// (one transaction), hands out the pinner, and removes the table on a
+/// clean stop unless `fail_closed` keeps it (a crash always leaves it).
+struct EnforcementService: Service {
+    let nft: Nftables
+    let pinner: ReportingPinner
+    let failClosed: Bool
+    let logger: Logger
+
+    /// Builds the table.
+    /// - Throws: `StartupError.enforcement` when nftables refuses.
+    static func start(_ settings: DaemonConfig.Enforcement, logger: Logger) throws -> EnforcementService {
+        do {
+            let nft = try Nftables()
+            try EnforcementTable().create(with: nft)
+            let pinner = ReportingPinner(NftablesPinner(nft: nft)) { error in
+                logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])
+            }
+            logger.notice("enforcement on: table \(EnforcementTable.qualifiedName) built", metadata: ["fail_closed": "\(settings.failClosed)"])
+            return EnforcementService(nft: nft, pinner: pinner, failClosed: settings.failClosed, logger: logger)
+        } catch {
+            throw StartupError.enforcement(error)
+        }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        guard !failClosed else {
+            logger.notice("fail_closed: table \(EnforcementTable.qualifiedName) stays in place")
+            return
+        }
+        do {
+            try EnforcementTable.remove(with: nft, ifPresent: true)
+        } catch {
+            logger.error("could not remove table \(EnforcementTable.qualifiedName)", metadata: ["error": "\(error)"])
+        }
+    }
+}
