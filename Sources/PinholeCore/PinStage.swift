@@ -18,17 +18,18 @@ public struct PinStage: QueryHandler {
         let floor = floorSeconds
         next.handle(request) { result in
             // Blocked answers and unattributed queries pin nothing (no cgroup to pin for).
-            guard let app = request.attribution?.app else { return respond(result) }
+            // The root cgroup cannot be governed (nftables matches no socket there): nothing to pin.
+            guard let app = request.attribution?.app, case let cgroup = AppCgroup.path(of: app), !cgroup.isEmpty else {
+                return respond(result)
+            }
             // enforce and first-party apps are governed from their first query on.
             if let mode = result.decision?.mode, mode == .enforce || mode == .firstParty {
-                pinner.govern(cgroupPath: AppCgroup.path(of: app))
+                pinner.govern(cgroupPath: cgroup)
             }
             guard result.decision?.allowed != false else { return respond(result) }
             let facts = result.facts
             guard !facts.addresses.isEmpty else { return respond(result) }
-            pinner.pin(
-                facts.addresses, cgroupPath: AppCgroup.path(of: app), seconds: max(facts.addressTTL ?? 0, floor)
-            ) { respond(result) }
+            pinner.pin(facts.addresses, cgroupPath: cgroup, seconds: max(facts.addressTTL ?? 0, floor)) { respond(result) }
         }
     }
 }

@@ -85,7 +85,11 @@ final class HeldPinner: Pinner {
             .handle(try Self.request(app: StubResolver.identity), respond: responses.respond)
         PinStage(pinner: pinner, next: Self.answering(ttl: 30))
             .handle(try Self.request(app: nil), respond: responses.respond)
+        var rooted = StubResolver.identity
+        (rooted.cgroupPath, rooted.unit) = ("/", nil)
+        PinStage(pinner: pinner, next: Self.answering(ttl: 30))
+            .handle(try Self.request(app: rooted), respond: responses.respond)
         #expect(pinner.calls.isEmpty)
-        #expect(responses.all.count == 2)
+        #expect(responses.all.count == 3)
     }
 }
