@@ -46,20 +46,24 @@ public enum Daemon {
             settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, reactor: reactor,
             logger: logger)
 
-        logger.notice(
-            "pinholed \(PinholeVersion.string) ready",
-            metadata: [
-                "listen": "\(config.server.listen.map(\.description).joined(separator: ","))",
-                "upstreams": "\(upstreams.servers.map(\.description).joined(separator: ","))",
-                "upstreams_from": "\(upstreams.origin)",
-                "cache_size": "\(config.cache.size)",
-            ])
+        // Said once the service group runs, so its SIGTERM/SIGINT handlers are in
+        // place: a signal sent on "ready" always means a graceful stop.
+        let ready: @Sendable () -> Void = {
+            logger.notice(
+                "pinholed \(PinholeVersion.string) ready",
+                metadata: [
+                    "listen": "\(config.server.listen.map(\.description).joined(separator: ","))",
+                    "upstreams": "\(upstreams.servers.map(\.description).joined(separator: ","))",
+                    "upstreams_from": "\(upstreams.origin)",
+                    "cache_size": "\(config.cache.size)",
+                ])
+        }
 
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 // Stopped in reverse order: the listeners close before the table goes.
                 services: (enforcement.map { [.init(service: $0)] } ?? [])
-                    + [.init(service: ListenerService(listeners: listeners))]
+                    + [.init(service: ListenerService(listeners: listeners, onStart: ready))]
                     + (policy.map { [.init(service: PolicyReloadService(settings: config.policy, store: $0, logger: logger))] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

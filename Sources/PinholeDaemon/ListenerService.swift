@@ -4,8 +4,11 @@ import ServiceLifecycle
 /// new query is accepted while the rest of the daemon stops.
 struct ListenerService: Service {
     let listeners: DNSListeners
+    /// Called when the service starts (the service group's signal handlers are installed by then).
+    var onStart: @Sendable () -> Void = {}
 
     func run() async throws {
+        onStart()
         try? await gracefulShutdown()
         await listeners.close()
     }
