@@ -80,12 +80,7 @@ public enum Daemon {
         }
         do {
             let loaded = try PolicyLoader.load(settings)
-            for warning in loaded.warnings { logger.warning("policy: \(warning)") }
-            logger.notice(
-                "policy loaded",
-                metadata: [
-                    "profiles": "\(loaded.policy.profiles.profiles.count)", "lists": "\(loaded.lists.map(\.name).joined(separator: ","))",
-                ])
+            loaded.report("policy loaded", to: logger)
             return PolicyStore(loaded.policy)
         } catch {
             throw StartupError.policy(error)

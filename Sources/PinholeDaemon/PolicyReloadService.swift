@@ -23,11 +23,8 @@ struct PolicyReloadService: Service {
     static func reload(_ settings: DaemonConfig.Policy, into store: PolicyStore, logger: Logger) -> Bool {
         do {
             let loaded = try PolicyLoader.load(settings)
-            for warning in loaded.warnings { logger.warning("policy: \(warning)") }
             store.replace(with: loaded.policy)
-            logger.notice(
-                "policy reloaded",
-                metadata: ["profiles": "\(loaded.policy.profiles.profiles.count)", "lists": "\(loaded.lists.count)"])
+            loaded.report("policy reloaded", to: logger)
             return true
         } catch {
             logger.error("policy reload failed; the running policy stays in force\n\(error)")
