@@ -40,7 +40,8 @@ struct ClientOptions {
           --serve ADDR:PORT      answer every query on UDP and TCP: NOERROR,
                                  A 192.0.2.1 / AAAA 2001:db8::1, TTL 60;
                                  internal.* → A 192.168.1.1; cloaked.* → CNAME
-                                 cloaked-target.tracker.example, then the address
+                                 cloaked-target.tracker.example, then the address;
+                                 h<N>[-t<TTL>].* → 192.0.2.N / 2001:db8::N, TTL
         Exit status: 0 all answered, 1 error, 2 a query timed out.
         """
 

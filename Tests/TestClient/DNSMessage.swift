@@ -41,7 +41,9 @@ enum DNSMessage {
 
     /// What `--serve` replies: NOERROR with one A (192.0.2.1) or AAAA
     /// (2001:db8::1) record, TTL 60, or no answer for other types; FORMERR
-    /// when the question cannot be read.
+    /// when the question cannot be read. A first label "h<N>" answers
+    /// 192.0.2.N / 2001:db8::N (hex digits, as written) instead, and
+    /// "h<N>-t<TTL>" sets the TTL too (enforcement tests: which address, how long).
     static func answer(to query: [UInt8]) -> [UInt8]? {
         guard let header = header(of: query), !header.isResponse else { return nil }
         let rd = header.flags & 0x0100
@@ -50,11 +52,12 @@ enum DNSMessage {
         }
         let type = word(query, questionEnd - 4)
         let firstLabel = String(decoding: query[13..<(13 + Int(query[12]))], as: UTF8.self).lowercased()
+        let (host, ttl) = hostAndTTL(firstLabel)
         let rdata: [UInt8]
         switch type {
         // "internal.*" answers a private address (rebinding-guard tests).
-        case 1: rdata = firstLabel == "internal" ? [192, 168, 1, 1] : [192, 0, 2, 1]
-        case 28: rdata = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
+        case 1: rdata = firstLabel == "internal" ? [192, 168, 1, 1] : [192, 0, 2, UInt8(host.v4)]
+        case 28: rdata = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 10) + bigEndian(host.v6)
         default: rdata = []
         }
         // "cloaked.*" is a CNAME to a tracker's name first (CNAME-cloaking tests).
@@ -70,9 +73,20 @@ enum DNSMessage {
             owner = [0xC0 | UInt8(targetOffset >> 8), UInt8(targetOffset & 0xFF)]
         }
         if !rdata.isEmpty {
-            reply += owner + bigEndian(type) + [0, 1] + [0, 0, 0, 60] + bigEndian(UInt16(rdata.count)) + rdata
+            reply += owner + bigEndian(type) + [0, 1] + bigEndian(UInt16(ttl >> 16)) + bigEndian(UInt16(ttl & 0xFFFF)) + bigEndian(UInt16(rdata.count)) + rdata
         }
         return reply
+    }
+
+    /// The host number and TTL a first label asks for: "h2" → (2, 0x2), 60 s;
+    /// "h10-t3" → (10, 0x10), 3 s; anything else → host 1, 60 s.
+    private static func hostAndTTL(_ label: String) -> (host: (v4: Int, v6: UInt16), ttl: UInt32) {
+        let parts = label.split(separator: "-")
+        guard let first = parts.first, first.hasPrefix("h"), let v4 = Int(first.dropFirst()), (1...254).contains(v4),
+              let v6 = UInt16(first.dropFirst(), radix: 16)
+        else { return ((1, 1), 60) }
+        let ttl = parts.dropFirst().first.flatMap { $0.hasPrefix("t") ? UInt32($0.dropFirst()) : nil } ?? 60
+        return ((v4, v6), ttl)
     }
 
     /// `name` in uncompressed wire form.
