@@ -10,6 +10,12 @@
 ///   rejected, counted: TCP with a reset, the rest with ICMP
 ///   admin-prohibited, so apps fail fast instead of hanging.
 ///
+/// - per-app `interfaces`, `interface_owners` and `allow_cidrs` sets and
+///   chains: see `EnforcementTable+AppRules`.
+/// - `governed` carries a counter per element: the rejects are its only
+///   lookups, so each governed cgroup's counter is its blocked packets
+///   (`EnforcementStatus`, `pinhole status`).
+///
 /// A `socket cgroupv2 level N` match compares the socket's ancestor at
 /// depth N, so every depth an app's cgroup may sit at needs its own rule.
 public struct EnforcementTable: Sendable {

@@ -23,6 +23,9 @@ public final class NftablesAppRules: @unchecked Sendable {
     public let owners: InterfaceOwners
     private let lock = NSLock()
     private var applied: [String: Entries] = [:]
+    /// The rules last applied per cgroup path as given: the per-query fast
+    /// path compares these, without matching owner globs again.
+    private var lastRules: [String: AppNetworkRules] = [:]
 
     public init(nft: Nftables, owners: InterfaceOwners = InterfaceOwners()) {
         self.nft = nft
@@ -40,6 +43,7 @@ public final class NftablesAppRules: @unchecked Sendable {
     /// it owns. Returns whether a command was sent (false: unchanged).
     @discardableResult
     public func apply(cgroupPath: String, rules: AppNetworkRules) throws(NftablesError) -> Bool {
+        if lock.withLock({ lastRules[cgroupPath] == rules }) { return false }
         let key = Self.normalized(cgroupPath)
         let wanted = Entries(
             interfaces: rules.interfaces, owned: owners.interfaces(ownedByCgroup: key),
@@ -47,7 +51,10 @@ public final class NftablesAppRules: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let old = applied[key] ?? Entries()
-        guard old != wanted else { return false }
+        guard old != wanted else {
+            lastRules[cgroupPath] = rules
+            return false
+        }
         let path = try NftablesPinner.nftPath(key)
         do {
             try nft.run(Self.commands("delete", path, old) + Self.commands("add", path, wanted))
@@ -56,6 +63,7 @@ public final class NftablesAppRules: @unchecked Sendable {
             try nft.run(Self.commands("add", path, wanted))
         }
         applied[key] = wanted
+        lastRules[cgroupPath] = rules
         return true
     }
 
@@ -65,6 +73,7 @@ public final class NftablesAppRules: @unchecked Sendable {
         let key = Self.normalized(cgroupPath)
         lock.lock()
         defer { lock.unlock() }
+        lastRules = lastRules.filter { Self.normalized($0.key) != key }
         guard let old = applied.removeValue(forKey: key) else { return }
         let script = Self.commands("delete", try NftablesPinner.nftPath(key), old)
         if !script.isEmpty { try nft.run(script) }
@@ -75,7 +84,9 @@ public final class NftablesAppRules: @unchecked Sendable {
     public func forget(cgroupPath: String) {
         lock.lock()
         defer { lock.unlock() }
-        applied[Self.normalized(cgroupPath)] = nil
+        let key = Self.normalized(cgroupPath)
+        applied[key] = nil
+        lastRules = lastRules.filter { Self.normalized($0.key) != key }
     }
 
     /// `add`/`delete element` commands for one cgroup's entries ("" for none).
