@@ -15,7 +15,7 @@ struct AppRulesE2ETests {
         // block-listed: not governed, but may use wg0 only (and is one of its owners).
         "only-wg0": "interfaces = [\"wg0\"]\n[match]\nunit = \"only-wg0.scope\"\n",
         // enforce with nothing allowed by name: only its static range is reachable.
-        "printer": "mode = \"enforce\"\nallow_cidrs = [\"192.0.2.2/32\"]\n[match]\nunit = \"printer.scope\"\n",
+        "printer": "mode = \"enforce\"\nallow_cidrs = [\"192.0.2.2/32\", \"2001:db8::2/128\"]\n[match]\nunit = \"printer.scope\"\n",
         "shop": "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n",
     ]
 
@@ -91,6 +91,8 @@ struct AppRulesE2ETests {
         #expect(try resolve("printer.scope", "printer.example") == "0.0.0.0")
         #expect(try connect("printer.scope", "192.0.2.2") == .connected)
         #expect(try connect("printer.scope", "192.0.2.1") == .refused)
+        #expect(try connect("printer.scope", "2001:db8::2") == .connected)
+        #expect(try connect("printer.scope", "2001:db8::1") == .refused)
 
         // pinhole status, run inside the sandbox, reads the kernel's table.
         #expect(try resolve("app-a.scope", "allowed.example") == "192.0.2.1")
@@ -105,8 +107,8 @@ struct AppRulesE2ETests {
         #expect(before["app-a.scope"]?["governed"] as? Bool == true)
         #expect(before["app-a.scope"]?["pins4"] as? Int == 1)
         #expect(before["app-a.scope"]?["blocked"] as? Int == 0)
-        #expect(before["printer.scope"]?["blocked"] as? Int == 1)
-        #expect(before["printer.scope"]?["staticRanges"] as? [String] == ["192.0.2.2"])
+        #expect(before["printer.scope"]?["blocked"] as? Int == 2)
+        #expect(before["printer.scope"]?["staticRanges"] as? [String] == ["192.0.2.2", "2001:db8::2"])
         #expect(before["only-wg0.scope"]?["interfaces"] as? [String] == ["wg0"])
         #expect(before["only-wg0.scope"]?["owns"] as? [String] == ["wg0"])
         #expect(before["only-wg0.scope"]?["governed"] as? Bool == false)
