@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "pinhole",
             dependencies: [
-                "PinholeDaemon",
+                "PinholeDaemon", "Enforcement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

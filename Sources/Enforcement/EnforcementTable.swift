@@ -10,6 +10,12 @@
 ///   rejected, counted: TCP with a reset, the rest with ICMP
 ///   admin-prohibited, so apps fail fast instead of hanging.
 ///
+/// - per-app `interfaces`, `interface_owners` and `allow_cidrs` sets and
+///   chains: see `EnforcementTable+AppRules`.
+/// - `governed` carries a counter per element: the rejects are its only
+///   lookups, so each governed cgroup's counter is its blocked packets
+///   (`EnforcementStatus`, `pinhole status`).
+///
 /// A `socket cgroupv2 level N` match compares the socket's ancestor at
 /// depth N, so every depth an app's cgroup may sit at needs its own rule.
 public struct EnforcementTable: Sendable {
@@ -20,10 +26,13 @@ public struct EnforcementTable: Sendable {
 
     /// Cgroup depths covered (1…depth); 12 covers real systems.
     public let depth: Int
+    /// Interfaces only their owners may use (`interface_owners`' keys).
+    public let ownedInterfaces: [String]
 
-    public init(depth: Int = 12) {
+    public init(depth: Int = 12, ownedInterfaces: [String] = []) {
         precondition(depth >= 1, "depth must be at least 1")
         self.depth = depth
+        self.ownedInterfaces = ownedInterfaces
     }
 
     /// Creates the table, or resets an existing one, in one transaction:
@@ -39,24 +48,30 @@ public struct EnforcementTable: Sendable {
             "table \(table) {}",
             "flush table \(table)",
             "table \(table) {",
-            "  set governed { type cgroupsv2; }",
+            // The element counters count each governed cgroup's rejects: the kernel
+            // updates them on every successful lookup, and only the rejects look it up.
+            "  set governed { type cgroupsv2; counter; }",
             "  set pin4 { type cgroupsv2 . ipv4_addr; flags timeout; }",
             "  set pin6 { type cgroupsv2 . ipv6_addr; flags timeout; }",
+        ] + appRuleSets + appRuleChains + [
             "  chain out {",
             "    type filter hook output priority 0; policy accept;",
             "    ct state established,related accept",
             "    oif lo accept",
-        ]
+        ] + interfaceRules
         for level in 1...depth {
             lines.append("    socket cgroupv2 level \(level) . ip daddr @pin4 accept")
             lines.append("    socket cgroupv2 level \(level) . ip6 daddr @pin6 accept")
         }
+        lines += staticRangeRules
         for level in 1...depth {
-            lines.append("    socket cgroupv2 level \(level) @governed meta l4proto tcp counter reject with tcp reset")
+            // l4proto first: a UDP packet must not look the set up (and count) twice.
+            lines.append("    meta l4proto tcp socket cgroupv2 level \(level) @governed counter reject with tcp reset")
             lines.append("    socket cgroupv2 level \(level) @governed counter reject with icmpx admin-prohibited")
         }
         lines.append("  }")
         lines.append("}")
+        lines += appRuleResets
         return lines.joined(separator: "\n") + "\n"
     }
 

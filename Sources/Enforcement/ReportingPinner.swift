@@ -8,12 +8,17 @@ import Synchronization
 /// still leaves, and a governed app's connect then fails closed.
 public final class ReportingPinner: Pinner {
     public let pinner: NftablesPinner
+    /// Interfaces, owners and static ranges per app; nil: none applied.
+    public let appRules: NftablesAppRules?
     public let onFailure: @Sendable (NftablesError) -> Void
     /// Cgroups already governed: a repeat costs a set lookup, not an nft call.
     private let governed = Mutex<Set<String>>([])
 
-    public init(_ pinner: NftablesPinner, onFailure: @escaping @Sendable (NftablesError) -> Void) {
+    public init(
+        _ pinner: NftablesPinner, appRules: NftablesAppRules? = nil, onFailure: @escaping @Sendable (NftablesError) -> Void
+    ) {
         self.pinner = pinner
+        self.appRules = appRules
         self.onFailure = onFailure
     }
 
@@ -23,6 +28,15 @@ public final class ReportingPinner: Pinner {
             try pinner.govern(cgroupPath: cgroupPath)
         } catch {
             governed.withLock { _ = $0.remove(cgroupPath) }
+            onFailure(error)
+        }
+    }
+
+    public func restrict(cgroupPath: String, rules: AppNetworkRules) {
+        guard let appRules else { return }
+        do {
+            try appRules.apply(cgroupPath: cgroupPath, rules: rules)
+        } catch {
             onFailure(error)
         }
     }

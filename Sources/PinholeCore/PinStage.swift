@@ -26,6 +26,8 @@ public struct PinStage: QueryHandler {
             if let mode = result.decision?.mode, mode == .enforce || mode == .firstParty {
                 pinner.govern(cgroupPath: cgroup)
             }
+            // Interfaces and static ranges hold whatever the mode; owners need no profile at all.
+            pinner.restrict(cgroupPath: cgroup, rules: result.decision?.network ?? .none)
             guard result.decision?.allowed != false else { return respond(result) }
             let facts = result.facts
             guard !facts.addresses.isEmpty else { return respond(result) }

@@ -17,8 +17,9 @@ struct EnforcementService: Service {
     static func start(_ settings: DaemonConfig.Enforcement, logger: Logger) throws -> EnforcementService {
         do {
             let nft = try Nftables()
-            try EnforcementTable().create(with: nft)
-            let pinner = ReportingPinner(NftablesPinner(nft: nft)) { error in
+            try EnforcementTable(ownedInterfaces: settings.interfaceOwners.interfaces).create(with: nft)
+            let appRules = NftablesAppRules(nft: nft, owners: settings.interfaceOwners)
+            let pinner = ReportingPinner(NftablesPinner(nft: nft), appRules: appRules) { error in
                 logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])
             }
             logger.notice("enforcement on: table \(EnforcementTable.qualifiedName) built", metadata: ["fail_closed": "\(settings.failClosed)"])

@@ -64,7 +64,7 @@ import TestSupport
 
         // The rejects were counted.
         let rules = try ns.run { try nft.run("list chain inet pinhole out") }
-        #expect(rules.contains("socket cgroupv2 level 1 @governed meta l4proto tcp counter packets 3 "))
+        #expect(rules.contains("meta l4proto tcp socket cgroupv2 level 1 @governed counter packets 3 "))
         #expect(rules.contains("socket cgroupv2 level 1 @governed counter packets 1 "))
     }
 }

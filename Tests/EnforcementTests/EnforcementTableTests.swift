@@ -8,7 +8,9 @@ import TestSupport
 /// network namespace (the host ruleset is never touched) with cgroup2 at
 /// /sys/fs/cgroup in a private mount namespace.
 @Suite struct EnforcementTableTests {
-    static let rulesPerTable = 2 + 4 * 12
+    /// out: 2 + owned jump + per depth restricted, 2 pins, 2 static, 2 rejects;
+    /// iface_refuse: 2; owner_check: 2 link chatter returns, per depth, goto.
+    static let rulesPerTable = (2 + 1 + 7 * 12) + 2 + (2 + 12 + 1)
 
     @Test func scriptHasOneRulePerDepth() {
         let script = EnforcementTable(depth: 3).createScript
@@ -16,7 +18,7 @@ import TestSupport
         for level in 1...3 {
             #expect(script.contains("socket cgroupv2 level \(level) . ip daddr @pin4 accept"))
             #expect(script.contains("socket cgroupv2 level \(level) . ip6 daddr @pin6 accept"))
-            #expect(script.contains("socket cgroupv2 level \(level) @governed meta l4proto tcp counter reject with tcp reset"))
+            #expect(script.contains("meta l4proto tcp socket cgroupv2 level \(level) @governed counter reject with tcp reset"))
             #expect(script.contains("socket cgroupv2 level \(level) @governed counter reject with icmpx admin-prohibited"))
         }
         #expect(!script.contains("level 4"))
@@ -37,12 +39,12 @@ import TestSupport
         #expect(listing.set("pin4")?["flags"] as? [String] == ["timeout"])
         #expect(listing.set("pin6")?["flags"] as? [String] == ["timeout"])
         let chains = listing.all("chain")
-        #expect(chains.count == 1)
-        #expect(chains.first?["name"] as? String == "out")
-        #expect(chains.first?["hook"] as? String == "output")
-        #expect(chains.first?["type"] as? String == "filter")
-        #expect(chains.first?["prio"] as? Int == 0)
-        #expect(chains.first?["policy"] as? String == "accept")
+        #expect(chains.map { $0["name"] as? String } == ["iface_refuse", "owner_check", "out"])
+        let out = chains.first { $0["name"] as? String == "out" }
+        #expect(out?["hook"] as? String == "output")
+        #expect(out?["type"] as? String == "filter")
+        #expect(out?["prio"] as? Int == 0)
+        #expect(out?["policy"] as? String == "accept")
         #expect(listing.all("rule").count == Self.rulesPerTable)
     }
 
@@ -60,7 +62,7 @@ import TestSupport
         for level in 1...12 {
             #expect(text.contains("socket cgroupv2 level \(level) . ip daddr @pin4 accept"))
             #expect(text.contains("socket cgroupv2 level \(level) . ip6 daddr @pin6 accept"))
-            #expect(text.contains("socket cgroupv2 level \(level) @governed meta l4proto tcp counter packets 0 bytes 0 reject with tcp reset"))
+            #expect(text.contains("meta l4proto tcp socket cgroupv2 level \(level) @governed counter packets 0 bytes 0 reject with tcp reset"))
             #expect(text.contains("socket cgroupv2 level \(level) @governed counter packets 0 bytes 0 reject with icmpx admin-prohibited"))
         }
     }
@@ -80,8 +82,8 @@ import TestSupport
         }
         #expect(governedBetween == 1)
         #expect(listing.all("table").count == 1)
-        #expect(listing.all("chain").count == 1)
-        #expect(listing.all("set").count == 3)
+        #expect(listing.all("chain").count == 3)
+        #expect(listing.all("set").count == 9)
         #expect(listing.all("rule").count == Self.rulesPerTable)
         // The rules are replaced; the set elements are kept.
         #expect(listing.elements(ofSet: "governed").count == 1)

@@ -8,4 +8,13 @@ public protocol Pinner: Sendable {
     /// Puts the cgroup at `cgroupPath` under enforcement: from now on its
     /// sockets reach only pinned addresses. Idempotent and cheap when repeated.
     func govern(cgroupPath: String)
+    /// Applies `rules` (the profile's `interfaces` and `allow_cidrs`) and
+    /// the interfaces the cgroup owns (`interface_owners`) to the cgroup at
+    /// `cgroupPath`, before the reply leaves. Cheap when nothing changed.
+    func restrict(cgroupPath: String, rules: AppNetworkRules)
+}
+
+extension Pinner {
+    /// Pinners that enforce no per-app network rules ignore them.
+    public func restrict(cgroupPath: String, rules: AppNetworkRules) {}
 }

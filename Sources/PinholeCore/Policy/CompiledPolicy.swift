@@ -34,9 +34,11 @@ public final class CompiledPolicy: PolicyEvaluator {
     private final class Selected: Sendable {
         let profile: AppProfile
         let lists: Set<String>
+        let network: AppNetworkRules
         init(profile: AppProfile, lists: Set<String>) {
             self.profile = profile
             self.lists = lists
+            self.network = AppNetworkRules(profile: profile)
         }
     }
 
@@ -58,6 +60,7 @@ public final class CompiledPolicy: PolicyEvaluator {
         let selected = selection(for: app)
         var decision = decide(selected, name: name, type: type)
         decision.guardsRebinding = selected.profile.rebindingGuard
+        decision.network = selected.network
         return decision
     }
 

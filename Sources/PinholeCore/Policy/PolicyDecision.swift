@@ -11,6 +11,9 @@ public struct PolicyDecision: Sendable, Hashable {
     public var considered: [RuleHit]
     /// Whether the profile blocks public names answered with internal addresses.
     public var guardsRebinding = true
+    /// The profile's `interfaces` and `allow_cidrs`, which the pin stage
+    /// hands to the kernel for the app's cgroup.
+    public var network = AppNetworkRules.none
 
     public init(allowed: Bool, profile: String, mode: PolicyMode, reason: DecisionReason, reply: BlockReply, considered: [RuleHit]) {
         self.allowed = allowed

@@ -123,6 +123,8 @@ public enum ConfigLoader {
         config.enforcement.enabled = try read("enforcement", "enabled", reader.bool) ?? config.enforcement.enabled
         config.enforcement.pinFloor = try read("enforcement", "pin_floor", reader.duration) ?? config.enforcement.pinFloor
         config.enforcement.failClosed = try read("enforcement", "fail_closed", reader.bool) ?? config.enforcement.failClosed
+        config.enforcement.interfaceOwners =
+            try read("enforcement", "interface_owners", reader.interfaceOwners) ?? config.enforcement.interfaceOwners
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

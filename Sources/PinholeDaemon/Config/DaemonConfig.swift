@@ -83,6 +83,8 @@ public struct DaemonConfig: Sendable, Equatable {
         public var pinFloor: Duration
         /// Keep the table (and so the blocking) when pinholed stops.
         public var failClosed: Bool
+        /// Interfaces only the named apps (unit globs) may use.
+        public var interfaceOwners = InterfaceOwners()
     }
 
     /// `[log]`.

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Enforcement
+import Foundation
+
+/// `pinhole status`: per app cgroup in the kernel's `inet pinhole` table,
+/// whether it is governed, its live pins, its blocked connections and its
+/// interface rules; then totals. Reads the kernel (root or CAP_NET_ADMIN),
+/// not the daemon: what it shows is what is enforced.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what the kernel enforces per app: pins, blocked connections, interfaces.")
+
+    @Flag(help: "Print JSON (apps and totals) instead of a table.") var json = false
+
+    func run() throws {
+        let status: EnforcementStatus
+        do {
+            status = try EnforcementStatus.read(with: try Nftables())
+        } catch {
+            FileHandle.standardError.write(Data("pinhole: \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))\n".utf8))
+            throw ExitCode.failure
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+        } else {
+            print(Self.table(status), terminator: "")
+        }
+    }
+
+    /// The human form: one row per app, then a totals line.
+    static func table(_ status: EnforcementStatus) -> String {
+        let header = ["CGROUP", "GOVERNED", "PINS v4/v6", "BLOCKED", "INTERFACES", "OWNS", "STATIC"]
+        let rows = status.apps.map { app in
+            [
+                app.cgroup, app.governed ? "yes" : "no", "\(app.pins4)/\(app.pins6)", String(app.blocked),
+                app.interfaces.isEmpty ? "any" : app.interfaces.joined(separator: ","),
+                app.owns.isEmpty ? "-" : app.owns.joined(separator: ","),
+                app.staticRanges.isEmpty ? "-" : app.staticRanges.joined(separator: ","),
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        let totals = status.totals
+        var text = rows.isEmpty ? "no app has pins or rules yet\n" : line(header) + rows.map(line).joined()
+        text += "total: \(totals.governed) governed, \(totals.pins4) IPv4 and \(totals.pins6) IPv6 pins, "
+            + "\(totals.blocked) blocked, \(totals.interfaceRefused) refused by interface rules\n"
+        return text
+    }
+}
