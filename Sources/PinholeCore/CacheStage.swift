@@ -19,9 +19,10 @@ public struct CacheStage: QueryHandler {
     public func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
         let query = request.query
         let key = CacheKey(query: query)
-        if var (wire, facts) = cache.lookupAnswer(key, id: query.id) {
+        if let hit = cache.lookupAnswer(key, id: query.id) {
+            var wire = hit.wire
             ReplyEditing.echoQuestionCase(of: query.wire, into: &wire)
-            respond(QueryResult(wire: wire, rcode: ReplyEditing.headerRcode(wire), source: .cache, cachedFacts: facts))
+            respond(QueryResult(wire: wire, rcode: ReplyEditing.headerRcode(wire), source: .cache, cachedFacts: hit.facts))
             return
         }
         let cache = self.cache
@@ -30,10 +31,11 @@ public struct CacheStage: QueryHandler {
                 cache.insert(key, response: response)
             }
             if result.rcode == DNSRcode.servFail, case .synthesized = result.source,
-                var (stale, facts) = cache.lookupStaleAnswer(key, id: query.id)
+                let hit = cache.lookupStaleAnswer(key, id: query.id)
             {
+                var stale = hit.wire
                 ReplyEditing.echoQuestionCase(of: query.wire, into: &stale)
-                respond(QueryResult(wire: stale, rcode: ReplyEditing.headerRcode(stale), source: .stale, cachedFacts: facts))
+                respond(QueryResult(wire: stale, rcode: ReplyEditing.headerRcode(stale), source: .stale, cachedFacts: hit.facts))
                 return
             }
             respond(result)
