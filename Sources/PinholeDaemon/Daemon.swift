@@ -1,3 +1,4 @@
+import Enforcement
 import Forwarder
 import Logging
 import NIOCore
@@ -34,12 +35,15 @@ public enum Daemon {
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let policy = try loadPolicy(config.policy, logger: logger)
         let enforcement = config.enforcement.enabled ? try EnforcementService.start(config.enforcement, logger: logger) : nil
+        let governRule = CgroupGovernor.rule(config.enforcement)
+        let governor = try enforcement.map { try startGovernor(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
             policy: policy,
             pinner: enforcement?.pinner,
             pinFloorSeconds: UInt32(clamping: config.enforcement.pinFloor.components.seconds),
+            governRule: governRule,
             log: QueryLogLine(logger: logger),
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
@@ -63,12 +67,33 @@ public enum Daemon {
             configuration: ServiceGroupConfiguration(
                 // Stopped in reverse order: the listeners close before the table goes.
                 services: (enforcement.map { [.init(service: $0)] } ?? [])
+                    + (governor.map { [.init(service: GovernorService(governor: $0))] } ?? [])
                     + [.init(service: ListenerService(listeners: listeners, onStart: ready))]
-                    + (policy.map { [.init(service: PolicyReloadService(settings: config.policy, store: $0, logger: logger))] } ?? []),
+                    + (policy.map { store in
+                        [.init(service: PolicyReloadService(
+                            settings: config.policy, store: store, logger: logger, onReload: { governor?.policyChanged() }))]
+                    } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()
         logger.notice("pinholed stopped", metadata: ["cache_entries": "\(cache.count)"])
+    }
+
+    /// Adopts the governed set and starts governing cgroups as they appear.
+    /// - Throws: `StartupError.enforcement` when the set or the cgroup tree cannot be read.
+    private static func startGovernor(
+        rule: GovernRule, pinner: ReportingPinner, policy: PolicyStore?, logger: Logger
+    ) throws -> CgroupGovernor {
+        let profiles: @Sendable () -> ProfileSet = {
+            (policy?.current as? CompiledPolicy)?.profiles ?? ProfileSet(profiles: [])
+        }
+        let governor = CgroupGovernor(rule: rule, profiles: profiles, pinner: pinner, logger: logger)
+        do {
+            try governor.start()
+        } catch {
+            throw StartupError.enforcement(error)
+        }
+        return governor
     }
 
     /// The policy store, nil when `[policy]` is off.

@@ -123,6 +123,9 @@ public enum ConfigLoader {
         config.enforcement.enabled = try read("enforcement", "enabled", reader.bool) ?? config.enforcement.enabled
         config.enforcement.pinFloor = try read("enforcement", "pin_floor", reader.duration) ?? config.enforcement.pinFloor
         config.enforcement.failClosed = try read("enforcement", "fail_closed", reader.bool) ?? config.enforcement.failClosed
+        config.enforcement.enforceUnprofiled =
+            try read("enforcement", "enforce_unprofiled", reader.bool) ?? config.enforcement.enforceUnprofiled
+        config.enforcement.exempt = try read("enforcement", "exempt", reader.globs) ?? config.enforcement.exempt
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

@@ -83,6 +83,10 @@ public struct DaemonConfig: Sendable, Equatable {
         public var pinFloor: Duration
         /// Keep the table (and so the blocking) when pinholed stops.
         public var failClosed: Bool
+        /// Govern every app without a profile too (but `exempt` and pinholed itself).
+        public var enforceUnprofiled: Bool = false
+        /// Unit globs never governed for being unprofiled ("sshd.service", "user@*.service").
+        public var exempt: [Glob] = []
     }
 
     /// `[log]`.

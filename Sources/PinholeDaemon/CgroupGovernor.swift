@@ -1,0 +1,171 @@
+import Attribution
+import Enforcement
+import Foundation
+import Logging
+import PinholeCore
+
+/// Governs app cgroups proactively: each unit cgroup (a `.service` or
+/// `.scope`, DESIGN.md "which cgroup is the app") is decided by
+/// `GovernRule` when it appears, not at its first query, so an app that
+/// never asks DNS and dials an IP is refused too; it is dropped from the
+/// governed set (and its pins forgotten) when it goes, and every cgroup is
+/// decided again when the policy is reloaded.
+///
+/// When a profile that may match a cgroup looks at the executable or user,
+/// the decision waits for the cgroup's first process (cgroup.events says
+/// `populated 1`) and reads that process's identity once.
+final class CgroupGovernor: @unchecked Sendable {
+    private enum Known {
+        case decided
+        /// Waiting for a process to decide by.
+        case pending
+    }
+
+    let rule: GovernRule
+    private let profiles: @Sendable () -> ProfileSet
+    private let governed: GovernedSet
+    private let pinner: ReportingPinner
+    private let identities: IdentityReader
+    private let logger: Logger
+    private let lock = NSLock()
+    private var known: [String: Known] = [:]
+    private var watcher: CgroupWatcher?
+
+    init(
+        rule: GovernRule, profiles: @escaping @Sendable () -> ProfileSet, pinner: ReportingPinner,
+        identities: IdentityReader = IdentityReader(), logger: Logger
+    ) {
+        self.rule = rule
+        self.profiles = profiles
+        self.governed = pinner.governedSet
+        self.pinner = pinner
+        self.identities = identities
+        self.logger = logger
+    }
+
+    /// The rule for `settings`, with pinholed's own app cgroup exempt.
+    static func rule(_ settings: DaemonConfig.Enforcement) -> GovernRule {
+        let reader = ProcessInfoReader()
+        let pid = getpid()
+        let own = (try? reader.cgroupPath(of: pid)).map { path in
+            let units = SystemdUnits.of(pid: pid, cgroupPath: path)
+            return AppCgroup.path(cgroupPath: path, unit: units.unit, userUnit: units.userUnit)
+        }
+        return GovernRule(enforceUnprofiled: settings.enforceUnprofiled, exempt: settings.exempt, ownCgroup: own)
+    }
+
+    /// Adopts the governed set left by an earlier pinholed, watches the
+    /// cgroup2 tree and decides every cgroup in it (before returning).
+    func start() throws {
+        let adopted = try governed.adopt()
+        let mount = try CgroupTree.cgroup2MountPoint()
+        let watcher = try CgroupWatcher(mountPoint: mount) { [weak self] events in self?.handle(events) }
+        lock.withLock { self.watcher = watcher }
+        try watcher.start()
+        logger.notice(
+            "governing cgroups as they appear",
+            metadata: [
+                "cgroup2": "\(mount)", "watched": "\(watcher.watchedCount)", "governed": "\(governed.paths.count)",
+                "adopted": "\(adopted.kept)", "dropped_gone": "\(adopted.dropped)",
+                "own_cgroup": "\(rule.ownCgroup ?? "-")", "enforce_unprofiled": "\(rule.enforceUnprofiled)",
+            ])
+    }
+
+    /// Stops watching.
+    func stop() {
+        lock.withLock { watcher }?.stop()
+    }
+
+    /// Decides every known cgroup again (after a policy reload).
+    func policyChanged() {
+        lock.lock()
+        defer { lock.unlock() }
+        for path in known.keys.sorted() { decideLocked(path) }
+        logger.notice("policy reloaded: cgroups decided again", metadata: ["governed": "\(governed.paths.count)"])
+    }
+
+    /// The watcher's events, in order.
+    func handle(_ events: [CgroupEvent]) {
+        lock.lock()
+        defer { lock.unlock() }
+        var gone: [String] = []
+        for event in events {
+            switch event {
+            case .appeared(let path):
+                let units = SystemdUnits(cgroupPath: path)
+                guard AppCgroup.isUnitCgroup(cgroupPath: path, unit: units.unit, userUnit: units.userUnit) else { continue }
+                decideLocked(path)
+            case .populated(let path):
+                guard known[path] == .pending else { continue }
+                watcher?.unwatchPopulation(of: path)
+                decideLocked(path)
+            case .removed(let path):
+                known[path] = nil
+                gone.append(path)
+            }
+        }
+        guard !gone.isEmpty else { return }
+        for path in gone { pinner.forget(cgroupPath: AppCgroup.path(cgroupPath: path, unit: nil, userUnit: nil)) }
+        do {
+            let dropped = try governed.dropGone(gone)
+            if !dropped.isEmpty { logger.info("ungoverned: cgroup removed", metadata: ["cgroups": "\(dropped.joined(separator: ","))"]) }
+        } catch {
+            logger.error("could not drop removed cgroups from the governed set", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func decideLocked(_ path: String) {
+        let units = SystemdUnits(cgroupPath: path)
+        var verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles())
+        if verdict == .needsProcess {
+            guard let identity = firstProcess(in: path) else {
+                known[path] = .pending
+                // Populated between the read and the watch: decide now after all.
+                if watcher?.watchPopulation(of: path) == true, let identity = firstProcess(in: path) {
+                    watcher?.unwatchPopulation(of: path)
+                    apply(rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles(), process: identity), path)
+                }
+                return
+            }
+            verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles(), process: identity)
+        }
+        apply(verdict, path)
+    }
+
+    private func apply(_ verdict: GovernVerdict, _ path: String) {
+        known[path] = .decided
+        do {
+            switch verdict {
+            case .govern:
+                if try governed.govern(path) { logger.info("governed", metadata: ["cgroup": "\(path)"]) }
+            case .leave:
+                if try governed.ungovern(path) { logger.info("ungoverned: policy", metadata: ["cgroup": "\(path)"]) }
+            case .needsProcess:
+                known[path] = .pending
+            }
+        } catch {
+            logger.warning("could not change the governed set", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// The identity of the first process in the cgroup at `path` (or below it), nil when it has none.
+    private func firstProcess(in path: String) -> AppIdentity? {
+        guard let watcher else { return nil }
+        var pending = [path]
+        while let next = pending.popLast() {
+            for pid in watcher.processes(in: next) {
+                if let identity = try? identities.identity(of: pid) { return identity }
+            }
+            if let children = try? FileManager.default.contentsOfDirectory(atPath: watcher.mountPoint + next) {
+                for child in children.sorted().reversed() {
+                    var isDirectory: ObjCBool = false
+                    let full = watcher.mountPoint + next + "/" + child
+                    if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                        pending.append(next + "/" + child)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+}
