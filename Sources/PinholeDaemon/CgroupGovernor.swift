@@ -142,9 +142,24 @@ final class CgroupGovernor: @unchecked Sendable {
                 if try governed.ungovern(path) { logger.info("ungoverned: policy", metadata: ["cgroup": "\(path)"]) }
             case .needsProcess:
                 known[path] = .pending
+                return
             }
         } catch {
             logger.warning("could not change the governed set", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+            return
+        }
+        markIfExecScope(path, governed: verdict == .govern)
+    }
+
+    /// Tells a waiting `pinhole exec` that its scope is decided (`CgroupMark`).
+    private func markIfExecScope(_ path: String, governed: Bool) {
+        guard let last = path.split(separator: "/").last, ExecScope.appName(fromUnit: String(last)) != nil,
+              let mount = watcher?.mountPoint
+        else { return }
+        do {
+            try CgroupMark.set(governed ? "governed" : "not governed", on: mount + path)
+        } catch {
+            logger.warning("could not mark the exec scope decided", metadata: ["cgroup": "\(path)", "error": "\(error)"])
         }
     }
 

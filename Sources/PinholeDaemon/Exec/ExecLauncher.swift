@@ -37,8 +37,11 @@ public enum ExecLauncher {
         }
     }
 
-    /// Execs `command` in a new scope for `app`; returns only by throwing.
-    public static func exec(app: String, command: [String], placement: Placement) throws -> Never {
+    /// Execs `command` in a new scope for `app`, once pinholed has decided
+    /// the scope (or `wait` seconds passed: `onNoMark` is told); returns only by throwing.
+    public static func exec(
+        app: String, command: [String], placement: Placement, wait: Double = 2, onNoMark: (String) -> Void = { _ in }
+    ) throws -> Never {
         guard ExecScope.isValidAppName(app) else {
             throw ExecError("--app \"\(app)\": use letters, digits, '_', '.' and '-' (at most 64), as in the profile's file name")
         }
@@ -48,7 +51,10 @@ public enum ExecLauncher {
         case .systemd(let systemdRun):
             var arguments = [systemdRun, "--scope", "--quiet", "--collect", "--unit", unit]
             if geteuid() != 0 { arguments.append("--user") }
-            try execute(systemdRun, arguments + ["--"] + command)
+            // In the scope, this program again: it waits for pinholed's mark, then execs the command.
+            let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let inner = [me, "exec", "--app", app, "--in-scope", "--wait", String(wait), "--"] + command
+            try execute(systemdRun, arguments + ["--"] + inner)
         case .cgroup(let mountPoint):
             let parent = mountPoint + "/" + subtree
             guard mkdir(parent, 0o755) == 0 || errno == EEXIST else { throw ExecError(errno: errno, "mkdir \(parent)") }
@@ -61,7 +67,31 @@ public enum ExecLauncher {
                 rmdir(scope)
                 throw ExecError("cannot move into \(scope) (writing cgroup.procs; root or a delegated cgroup needed): \(error)")
             }
+            waitForMark(on: scope, seconds: wait, onNoMark: onNoMark)
             try execute(program, command)
+        }
+    }
+
+    /// Already in the scope (`systemd-run` started this program there):
+    /// waits for pinholed's mark on the own cgroup, then execs `command`.
+    public static func execInScope(command: [String], wait: Double, onNoMark: (String) -> Void) throws -> Never {
+        guard let program = command.first else { throw ExecError("no command to run") }
+        let mount = try CgroupTree.cgroup2MountPoint()
+        let own = try ProcessInfoReader().cgroupPath(of: getpid())
+        waitForMark(on: mount + own, seconds: wait, onNoMark: onNoMark)
+        try execute(program, command)
+    }
+
+    /// Polls for `CgroupMark` on `directory` up to `seconds`; pinholed
+    /// usually sets it within a millisecond or two of the cgroup's creation.
+    static func waitForMark(on directory: String, seconds: Double, onNoMark: (String) -> Void) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while CgroupMark.value(on: directory) == nil {
+            guard Date() < deadline else {
+                onNoMark(directory)
+                return
+            }
+            usleep(1_000)
         }
     }
 
