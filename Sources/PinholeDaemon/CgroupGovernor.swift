@@ -58,7 +58,7 @@ final class CgroupGovernor: @unchecked Sendable {
     /// cgroup2 tree and decides every cgroup in it (before returning).
     func start() throws {
         let adopted = try governed.adopt()
-        let mount = try CgroupTree.cgroup2MountPoint()
+        let mount = try CgroupTree.visibleCgroup2MountPoint()
         let watcher = try CgroupWatcher(mountPoint: mount) { [weak self] events in self?.handle(events) }
         lock.withLock { self.watcher = watcher }
         try watcher.start()

@@ -80,7 +80,7 @@ public enum Daemon {
     }
 
     /// Adopts the governed set and starts governing cgroups as they appear.
-    /// - Throws: `StartupError.enforcement` when the set or the cgroup tree cannot be read.
+    /// - Throws: `StartupError.governing` when the set or the cgroup tree cannot be read.
     private static func startGovernor(
         rule: GovernRule, pinner: ReportingPinner, policy: PolicyStore?, logger: Logger
     ) throws -> CgroupGovernor {
@@ -91,7 +91,7 @@ public enum Daemon {
         do {
             try governor.start()
         } catch {
-            throw StartupError.enforcement(error)
+            throw StartupError.governing(error)
         }
         return governor
     }

@@ -31,7 +31,7 @@ public enum ExecLauncher {
     public static func placement(allowSystemd: Bool = true) throws -> Placement {
         if allowSystemd, let run = systemdRunIfUsable() { return .systemd(systemdRun: run) }
         do {
-            return .cgroup(mountPoint: try CgroupTree.cgroup2MountPoint())
+            return .cgroup(mountPoint: try CgroupTree.visibleCgroup2MountPoint())
         } catch {
             throw ExecError("no systemd and no cgroup2 mount to make a scope in: \(error)")
         }
@@ -76,7 +76,7 @@ public enum ExecLauncher {
     /// waits for pinholed's mark on the own cgroup, then execs `command`.
     public static func execInScope(command: [String], wait: Double, onNoMark: (String) -> Void) throws -> Never {
         guard let program = command.first else { throw ExecError("no command to run") }
-        let mount = try CgroupTree.cgroup2MountPoint()
+        let mount = try CgroupTree.visibleCgroup2MountPoint()
         let own = try ProcessInfoReader().cgroupPath(of: getpid())
         waitForMark(on: mount + own, seconds: wait, onNoMark: onNoMark)
         try execute(program, command)
