@@ -13,7 +13,10 @@ import PinholeCore
 ///
 /// When a profile that may match a cgroup looks at the executable or user,
 /// the decision waits for the cgroup's first process (cgroup.events says
-/// `populated 1`) and reads that process's identity once.
+/// `populated 1`) and reads its identity. That process may not have exec'd
+/// its program yet (a service manager forks, moves the child, then execs),
+/// so a "leave" decided by a process is looked at again a few times over
+/// the next second (`recheckDelays`); the app's first query decides too.
 final class CgroupGovernor: @unchecked Sendable {
     private enum Known {
         case decided
@@ -30,6 +33,8 @@ final class CgroupGovernor: @unchecked Sendable {
     private let lock = NSLock()
     private var known: [String: Known] = [:]
     private var watcher: CgroupWatcher?
+    /// When a process-decided "leave" is decided again, after it.
+    static let recheckDelays: [Double] = [0.05, 0.25, 1]
 
     init(
         rule: GovernRule, profiles: @escaping @Sendable () -> ProfileSet, pinner: ReportingPinner,
@@ -128,8 +133,30 @@ final class CgroupGovernor: @unchecked Sendable {
                 return
             }
             verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles(), process: identity)
+            if verdict == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
         }
         apply(verdict, path)
+    }
+
+    /// Decides `path` again after each of `delays` while it exists and is not governed.
+    private func scheduleRecheck(_ path: String, after delays: [Double]) {
+        guard let delay = delays.first else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
+            guard let self else { return }
+            self.lock.lock()
+            defer { self.lock.unlock() }
+            guard self.known[path] == .decided, !self.governed.contains(path) else { return }
+            let units = SystemdUnits(cgroupPath: path)
+            if let identity = self.firstProcess(in: path) {
+                let verdict = self.rule.verdict(
+                    cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: self.profiles(), process: identity)
+                if verdict == .govern {
+                    self.apply(verdict, path)
+                    return
+                }
+            }
+            self.scheduleRecheck(path, after: Array(delays.dropFirst()))
+        }
     }
 
     private func apply(_ verdict: GovernVerdict, _ path: String) {

@@ -95,7 +95,9 @@ struct GovernE2ETests {
         let world = try World()
         try world.profile("shop", "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n")
         // A profile that needs the executable: decided once a process is in the cgroup.
-        let python = URL(fileURLWithPath: TestEnvironment.which("python3")!).resolvingSymlinksInPath().path
+        // The interpreter itself (python3 on PATH may be a shim script that execs it).
+        let python = try world.sandbox.run("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try world.profile("tool", "mode = \"enforce\"\n[match]\nunit = \"tool-*.scope\"\nexecutable = \"\(python)\"\n")
         let daemon = try world.startDaemon()
         #expect(try world.governed().isEmpty)
