@@ -110,7 +110,8 @@ final class CgroupGovernor: @unchecked Sendable {
             }
         }
         guard !gone.isEmpty else { return }
-        for path in gone { pinner.forget(cgroupPath: AppCgroup.path(cgroupPath: path, unit: nil, userUnit: nil)) }
+        // Pins are remembered by the path without its leading slash (AppCgroup's form).
+        for path in gone { pinner.forget(cgroupPath: path.split(separator: "/").joined(separator: "/")) }
         do {
             let dropped = try governed.dropGone(gone)
             if !dropped.isEmpty { logger.info("ungoverned: cgroup removed", metadata: ["cgroups": "\(dropped.joined(separator: ","))"]) }

@@ -124,6 +124,22 @@ struct GovernE2ETests {
         try world.waitForGoverned("tool-1.scope dropped") { $0 == ["app-a.scope"] }
         #expect(try !world.governed().contains(String(toolID)))
 
+        // app-a.scope resolves, goes, and comes back as a new cgroup (a new id to
+        // the kernel): governed again, and its next answer is pinned again.
+        func digAllowed() throws -> String {
+            try world.sandbox.run("dig", ["@127.0.0.1", "+short", "allowed.example"], cgroup: "app-a.scope")
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try digAllowed() == "192.0.2.1")
+        #expect(try world.connect("app-a.scope", "192.0.2.1") == .connected)
+        try world.removeCgroup("app-a.scope")
+        try world.waitForGoverned("app-a.scope dropped") { $0.isEmpty }
+        try world.sandbox.makeCgroup("app-a.scope")
+        try world.waitForGoverned("the new app-a.scope governed") { $0 == ["app-a.scope"] }
+        #expect(try world.connect("app-a.scope", "192.0.2.1") == .refused, "the old cgroup's pin is not the new one's")
+        #expect(try digAllowed() == "192.0.2.1")
+        #expect(try world.connect("app-a.scope", "192.0.2.1") == .connected, "pinned again: the pinner forgot the old cgroup")
+
         // The shop profile switched to learn, SIGHUP: app-a.scope is no longer governed.
         try world.profile("shop", "mode = \"learn\"\n[match]\nunit = \"app-a.scope\"\n")
         kill(daemon.process.processIdentifier, SIGHUP)
@@ -206,8 +222,13 @@ struct GovernE2ETests {
     @Test func pinholeExecRunsTheCommandGovernedFromItsFirstPacket() throws {
         let world = try World()
         try world.profile("shop", "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"shop.service\"\n")
-        let daemon = try world.startDaemon()
         let pinhole = try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_BIN").path
+        // No pinholed to decide the scope: pinhole exec says so and runs the command anyway.
+        let alone = try world.sandbox.run(pinhole, ["exec", "--app", "shop", "--wait", "0.2", "--", "sh", "-c", "echo ran"])
+        #expect(alone.status == 0 && alone.stdout == "ran\n", "\(alone.stdout)\(alone.stderr)")
+        #expect(alone.stderr.contains("did not decide"), "\(alone.stderr)")
+
+        let daemon = try world.startDaemon()
         // python connects at once: no DNS, straight to an IP.
         let refused = try world.sandbox.run(
             pinhole, ["exec", "--app", "shop", "--", "python3", "-c", Self.connectScript, "192.0.2.2", "8080"])
@@ -227,6 +248,10 @@ struct GovernE2ETests {
         #expect(open.stdout.hasPrefix("connected"), "\(open.stdout)\(open.stderr)")
         // The exit status passes through.
         #expect(try world.sandbox.run(pinhole, ["exec", "--app", "shop", "--", "sh", "-c", "exit 7"]).status == 7)
+        // Each run cleared the empty scopes of the runs before it: only the last one's is left.
+        let scopes = try FileManager.default.contentsOfDirectory(atPath: world.sandbox.hostPath(ofCgroup: "pinhole.exec"))
+            .filter { $0.hasSuffix(".scope") }
+        #expect(scopes.count == 1, "\(scopes)")
         #expect(daemon.stop() == 0, "\(daemon.log.suffix(2000))")
     }
 }
