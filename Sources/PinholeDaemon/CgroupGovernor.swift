@@ -13,10 +13,11 @@ import PinholeCore
 ///
 /// When a profile that may match a cgroup looks at the executable or user,
 /// the decision waits for the cgroup's first process (cgroup.events says
-/// `populated 1`) and reads its identity. That process may not have exec'd
-/// its program yet (a service manager forks, moves the child, then execs),
-/// so a "leave" decided by a process is looked at again a few times over
-/// the next second (`recheckDelays`); the app's first query decides too.
+/// `populated 1`) and reads the identities of its processes: governed when
+/// any of them is. The first process may not have exec'd its program yet (a
+/// service manager forks, moves the child, then execs), so a "leave"
+/// decided by processes is looked at again a few times over the next second
+/// (`recheckDelays`); the app's first query decides too.
 final class CgroupGovernor: @unchecked Sendable {
     private enum Known {
         case decided
@@ -35,6 +36,8 @@ final class CgroupGovernor: @unchecked Sendable {
     private var watcher: CgroupWatcher?
     /// When a process-decided "leave" is decided again, after it.
     static let recheckDelays: [Double] = [0.05, 0.25, 1]
+    /// Most processes read to decide one cgroup.
+    static let processLimit = 64
 
     init(
         rule: GovernRule, profiles: @escaping @Sendable () -> ProfileSet, pinner: ReportingPinner,
@@ -124,16 +127,17 @@ final class CgroupGovernor: @unchecked Sendable {
         let units = SystemdUnits(cgroupPath: path)
         var verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles())
         if verdict == .needsProcess {
-            guard let identity = firstProcess(in: path) else {
+            guard let byProcess = processVerdict(path) else {
                 known[path] = .pending
                 // Populated between the read and the watch: decide now after all.
-                if watcher?.watchPopulation(of: path) == true, let identity = firstProcess(in: path) {
+                if watcher?.watchPopulation(of: path) == true, let byProcess = processVerdict(path) {
                     watcher?.unwatchPopulation(of: path)
-                    apply(rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles(), process: identity), path)
+                    apply(byProcess, path)
+                    if byProcess == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
                 }
                 return
             }
-            verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles(), process: identity)
+            verdict = byProcess
             if verdict == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
         }
         apply(verdict, path)
@@ -147,14 +151,9 @@ final class CgroupGovernor: @unchecked Sendable {
             self.lock.lock()
             defer { self.lock.unlock() }
             guard self.known[path] == .decided, !self.governed.contains(path) else { return }
-            let units = SystemdUnits(cgroupPath: path)
-            if let identity = self.firstProcess(in: path) {
-                let verdict = self.rule.verdict(
-                    cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: self.profiles(), process: identity)
-                if verdict == .govern {
-                    self.apply(verdict, path)
-                    return
-                }
+            if self.processVerdict(path) == .govern {
+                self.apply(.govern, path)
+                return
             }
             self.scheduleRecheck(path, after: Array(delays.dropFirst()))
         }
@@ -191,13 +190,23 @@ final class CgroupGovernor: @unchecked Sendable {
         }
     }
 
-    /// The identity of the first process in the cgroup at `path` (or below it), nil when it has none.
-    private func firstProcess(in path: String) -> AppIdentity? {
+    /// The verdict by the processes in the cgroup at `path` and below it
+    /// (at most `processLimit`): govern when any of them is governed (a
+    /// wrapper shell or a helper in the unit must not ungovern the app),
+    /// else leave; nil when no process could be read.
+    private func processVerdict(_ path: String) -> GovernVerdict? {
         guard let watcher else { return nil }
+        let units = SystemdUnits(cgroupPath: path)
+        let profiles = profiles()
         var pending = [path]
-        while let next = pending.popLast() {
-            for pid in watcher.processes(in: next) {
-                if let identity = try? identities.identity(of: pid) { return identity }
+        var read = 0
+        while let next = pending.popLast(), read < Self.processLimit {
+            for pid in watcher.processes(in: next) where read < Self.processLimit {
+                guard let identity = try? identities.identity(of: pid) else { continue }
+                read += 1
+                let verdict = rule.verdict(
+                    cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles, process: identity)
+                if verdict == .govern { return .govern }
             }
             if let children = try? FileManager.default.contentsOfDirectory(atPath: watcher.mountPoint + next) {
                 for child in children.sorted().reversed() {
@@ -209,6 +218,6 @@ final class CgroupGovernor: @unchecked Sendable {
                 }
             }
         }
-        return nil
+        return read > 0 ? .leave : nil
     }
 }
