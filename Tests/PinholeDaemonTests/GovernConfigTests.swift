@@ -11,6 +11,9 @@ import Testing
         #expect(config.enforcement.enforceUnprofiled)
         #expect(config.enforcement.exempt.map(\.pattern) == ["sshd.service", "user@*.service"])
         #expect(config.enforcement.exempt[1].matches("user@1000.service"))
+        let summary = try config.summary()
+        #expect(summary.contains("enforcement.enforce_unprofiled = true"), "\(summary)")
+        #expect(summary.contains("enforcement.exempt = [\"sshd.service\", \"user@*.service\"]"), "\(summary)")
     }
 
     @Test func aBadExemptListSaysWhereAndWhy() {
