@@ -62,6 +62,21 @@ final class CgroupGovernor: @unchecked Sendable {
         return GovernRule(enforceUnprofiled: settings.enforceUnprofiled, exempt: settings.exempt, ownCgroup: own)
     }
 
+    /// A governor for the profiles of `policy` (none: every app unprofiled), started.
+    /// - Throws: `StartupError.governing` when the set or the cgroup tree cannot be read.
+    static func started(rule: GovernRule, pinner: ReportingPinner, policy: PolicyStore?, logger: Logger) throws -> CgroupGovernor {
+        let profiles: @Sendable () -> ProfileSet = {
+            (policy?.current as? CompiledPolicy)?.profiles ?? ProfileSet(profiles: [])
+        }
+        let governor = CgroupGovernor(rule: rule, profiles: profiles, pinner: pinner, logger: logger)
+        do {
+            try governor.start()
+        } catch {
+            throw StartupError.governing(error)
+        }
+        return governor
+    }
+
     /// Adopts the governed set left by an earlier pinholed, watches the
     /// cgroup2 tree and decides every cgroup in it (before returning).
     func start() throws {

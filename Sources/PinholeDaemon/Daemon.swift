@@ -1,4 +1,3 @@
-import Enforcement
 import Forwarder
 import Logging
 import NIOCore
@@ -36,7 +35,7 @@ public enum Daemon {
         let policy = try loadPolicy(config.policy, logger: logger)
         let enforcement = config.enforcement.enabled ? try EnforcementService.start(config.enforcement, logger: logger) : nil
         let governRule = CgroupGovernor.rule(config.enforcement)
-        let governor = try enforcement.map { try startGovernor(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
+        let governor = try enforcement.map { try CgroupGovernor.started(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
@@ -77,23 +76,6 @@ public enum Daemon {
                 logger: logger))
         try await services.run()
         logger.notice("pinholed stopped", metadata: ["cache_entries": "\(cache.count)"])
-    }
-
-    /// Adopts the governed set and starts governing cgroups as they appear.
-    /// - Throws: `StartupError.governing` when the set or the cgroup tree cannot be read.
-    private static func startGovernor(
-        rule: GovernRule, pinner: ReportingPinner, policy: PolicyStore?, logger: Logger
-    ) throws -> CgroupGovernor {
-        let profiles: @Sendable () -> ProfileSet = {
-            (policy?.current as? CompiledPolicy)?.profiles ?? ProfileSet(profiles: [])
-        }
-        let governor = CgroupGovernor(rule: rule, profiles: profiles, pinner: pinner, logger: logger)
-        do {
-            try governor.start()
-        } catch {
-            throw StartupError.governing(error)
-        }
-        return governor
     }
 
     /// The policy store, nil when `[policy]` is off.
