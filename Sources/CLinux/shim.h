@@ -6,7 +6,8 @@
 // constants of the kernel's uapi headers) for client socket lookups; pidfds
 // and cgroup handles for the attribution's process index (through
 // syscall(2): glibc declares them only under _GNU_SOURCE, and Swift cannot
-// call the variadic syscall itself).
+// call the variadic syscall itself); xattrs for the mark pinholed leaves
+// on `pinhole exec` scopes.
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -15,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <stdint.h>

@@ -23,7 +23,7 @@ public final class NftablesPinner: @unchecked Sendable {
         let address: IPAddress
     }
 
-    private let nft: Nftables
+    let nft: Nftables
     private let now: @Sendable () -> Double
     private let refreshFraction: Double
     private let lock = NSLock()

@@ -1,5 +1,4 @@
 import PinholeCore
-import Synchronization
 
 /// The query pipeline's `Pinner` over an `NftablesPinner`: pins
 /// synchronously on the calling thread (one nft transaction, none when
@@ -11,23 +10,23 @@ public final class ReportingPinner: Pinner {
     /// Interfaces, owners and static ranges per app; nil: none applied.
     public let appRules: NftablesAppRules?
     public let onFailure: @Sendable (NftablesError) -> Void
-    /// Cgroups already governed: a repeat costs a set lookup, not an nft call.
-    private let governed = Mutex<Set<String>>([])
+    /// The governed cgroups: a repeat costs a set lookup, not an nft call.
+    public let governedSet: GovernedSet
 
     public init(
-        _ pinner: NftablesPinner, appRules: NftablesAppRules? = nil, onFailure: @escaping @Sendable (NftablesError) -> Void
+        _ pinner: NftablesPinner, governedSet: GovernedSet? = nil, appRules: NftablesAppRules? = nil,
+        onFailure: @escaping @Sendable (NftablesError) -> Void
     ) {
         self.pinner = pinner
+        self.governedSet = governedSet ?? GovernedSet(nft: pinner.nft)
         self.appRules = appRules
         self.onFailure = onFailure
     }
 
     public func govern(cgroupPath: String) {
-        guard governed.withLock({ $0.insert(cgroupPath).inserted }) else { return }
         do {
-            try pinner.govern(cgroupPath: cgroupPath)
+            try governedSet.govern(cgroupPath)
         } catch {
-            governed.withLock { _ = $0.remove(cgroupPath) }
             onFailure(error)
         }
     }
@@ -39,6 +38,11 @@ public final class ReportingPinner: Pinner {
         } catch {
             onFailure(error)
         }
+    }
+
+    /// Forgets the pins remembered for `cgroupPath` (its cgroup went away).
+    public func forget(cgroupPath: String) {
+        pinner.forget(cgroupPath: cgroupPath)
     }
 
     public func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void) {

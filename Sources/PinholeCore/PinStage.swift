@@ -5,25 +5,33 @@
 public struct PinStage: QueryHandler {
     public let pinner: any Pinner
     public let floorSeconds: UInt32
+    /// Which apps are governed from their first query on.
+    public let governRule: GovernRule
     public let next: any QueryHandler
 
-    public init(pinner: any Pinner, floorSeconds: UInt32 = 3600, next: any QueryHandler) {
+    public init(pinner: any Pinner, floorSeconds: UInt32 = 3600, governRule: GovernRule = GovernRule(), next: any QueryHandler) {
         self.pinner = pinner
         self.floorSeconds = floorSeconds
+        self.governRule = governRule
         self.next = next
     }
 
     public func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
         let pinner = self.pinner
         let floor = floorSeconds
+        let rule = governRule
         next.handle(request) { result in
             // Blocked answers and unattributed queries pin nothing (no cgroup to pin for).
             // The root cgroup cannot be governed (nftables matches no socket there): nothing to pin.
             guard let app = request.attribution?.app, case let cgroup = AppCgroup.path(of: app), !cgroup.isEmpty else {
                 return respond(result)
             }
-            // enforce and first-party apps are governed from their first query on.
-            if let mode = result.decision?.mode, mode == .enforce || mode == .firstParty {
+            // Governed apps are governed from their first query on (the cgroup
+            // watcher may have done it already; a repeat is cheap).
+            if let decision = result.decision,
+               rule.governs(
+                   mode: decision.mode, unprofiled: decision.profile == AppProfile.builtinDefault.name, appCgroup: cgroup,
+                   units: [app.unit, app.userUnit]) {
                 pinner.govern(cgroupPath: cgroup)
             }
             // Interfaces and static ranges hold whatever the mode; owners need no profile at all.

@@ -7,7 +7,7 @@ public enum Pipeline {
     /// nil: that stage is off).
     public static func make(
         cache: DNSCache, upstream: any Upstream, resolver: (any ProcessResolver)? = nil, policy: PolicyStore? = nil,
-        pinner: (any Pinner)? = nil, pinFloorSeconds: UInt32 = 3600,
+        pinner: (any Pinner)? = nil, pinFloorSeconds: UInt32 = 3600, governRule: GovernRule = GovernRule(),
         log: (any QueryLogSink)? = nil, now: @escaping @Sendable () -> UInt64 = { 0 }
     ) -> any QueryHandler {
         let resolving: any QueryHandler =
@@ -16,7 +16,7 @@ public enum Pipeline {
                     next: ForwardStage(           // ask the upstreams; SERVFAIL when none answers
                         upstream: upstream)))
         let decided = policy.map { PolicyStage(store: $0, next: resolving) } ?? resolving  // the app's policy; CNAME, rebinding
-        let pinned = pinner.map { PinStage(pinner: $0, floorSeconds: pinFloorSeconds, next: decided) } ?? decided  // allowed addresses into nftables, before the reply
+        let pinned = pinner.map { PinStage(pinner: $0, floorSeconds: pinFloorSeconds, governRule: governRule, next: decided) } ?? decided  // allowed addresses into nftables, before the reply
         let logged = log.map { QueryLogStage(sink: $0, now: now, next: pinned) } ?? pinned  // report each answer
         return resolver.map { AttributionStage(resolver: $0, next: logged) } ?? logged            // who asked (first)
     }

@@ -34,12 +34,15 @@ public enum Daemon {
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let policy = try loadPolicy(config.policy, logger: logger)
         let enforcement = config.enforcement.enabled ? try EnforcementService.start(config.enforcement, logger: logger) : nil
+        let governRule = CgroupGovernor.rule(config.enforcement)
+        let governor = try enforcement.map { try CgroupGovernor.started(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
             policy: policy,
             pinner: enforcement?.pinner,
             pinFloorSeconds: UInt32(clamping: config.enforcement.pinFloor.components.seconds),
+            governRule: governRule,
             log: QueryLogLine(logger: logger),
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
@@ -63,8 +66,12 @@ public enum Daemon {
             configuration: ServiceGroupConfiguration(
                 // Stopped in reverse order: the listeners close before the table goes.
                 services: (enforcement.map { [.init(service: $0)] } ?? [])
+                    + (governor.map { [.init(service: GovernorService(governor: $0))] } ?? [])
                     + [.init(service: ListenerService(listeners: listeners, onStart: ready))]
-                    + (policy.map { [.init(service: PolicyReloadService(settings: config.policy, store: $0, logger: logger))] } ?? []),
+                    + (policy.map { store in
+                        [.init(service: PolicyReloadService(
+                            settings: config.policy, store: store, logger: logger, onReload: { governor?.policyChanged() }))]
+                    } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()

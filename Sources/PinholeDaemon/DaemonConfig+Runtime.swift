@@ -58,6 +58,8 @@ extension DaemonConfig {
             enforcement.enabled = \(enforcement.enabled)
             enforcement.pin_floor = "\(DurationText.format(enforcement.pinFloor))"
             enforcement.fail_closed = \(enforcement.failClosed)
+            enforcement.enforce_unprofiled = \(enforcement.enforceUnprofiled)
+            enforcement.exempt = [\(enforcement.exempt.map { "\"\($0.pattern)\"" }.joined(separator: ", "))]
             log.level = "\(log.level)"
             """
     }

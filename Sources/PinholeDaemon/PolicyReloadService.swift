@@ -10,11 +10,13 @@ struct PolicyReloadService: Service {
     let settings: DaemonConfig.Policy
     let store: PolicyStore
     let logger: Logger
+    /// Called after a reload put a new policy in force (the governor decides cgroups again).
+    var onReload: @Sendable () -> Void = {}
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
-            Self.reload(settings, into: store, logger: logger)
+            if Self.reload(settings, into: store, logger: logger) { onReload() }
         }
     }
 

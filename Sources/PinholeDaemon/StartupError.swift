@@ -9,6 +9,8 @@ public enum StartupError: Error, CustomStringConvertible {
     case bind(address: SocketAddressText, transport: ClientTransport, error: any Error, configPath: String)
     /// nftables refused the enforcement table.
     case enforcement(any Error)
+    /// The governed set could not be adopted or the cgroup2 tree not watched.
+    case governing(any Error)
     /// The policy files have errors (all of them, with file:line).
     case policy(PolicyLoadError)
     /// Attribution is on but the kernel's socket table cannot be asked.
@@ -25,6 +27,9 @@ public enum StartupError: Error, CustomStringConvertible {
         case .enforcement(let error):
             return "cannot build the nftables table inet pinhole: \(error)\n"
                 + "  pinholed needs CAP_NET_ADMIN for [enforcement]; set `enabled = false` under [enforcement] to run without it"
+        case .governing(let error):
+            return "cannot govern cgroups as they appear: \(error)\n"
+                + "  pinholed needs the cgroup2 tree (inotify on /sys/fs/cgroup) and the table inet pinhole for [enforcement]"
         case .attribution(let error, let configPath):
             return "cannot attribute queries to processes: \(error)\n"
                 + "  pinholed needs NETLINK_SOCK_DIAG (and root or CAP_SYS_PTRACE to read other users' /proc/PID/fd);\n"

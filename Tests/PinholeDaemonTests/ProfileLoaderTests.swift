@@ -173,8 +173,8 @@ import Testing
         parts.removeLast(3)
         let directory = parts.joined(separator: "/") + "/deploy/apps.d"
         let set = try ProfileLoader.load(directory: directory, registrable: Self.psl)
-        #expect(set.profiles.map(\.name) == ["firefox", "nginx", "spotify"])
-        #expect(set.profiles.map(\.mode) == [.blockListed, .enforce, .firstParty])
+        #expect(set.profiles.map(\.name) == ["firefox", "nginx", "shop", "spotify"])
+        #expect(set.profiles.map(\.mode) == [.blockListed, .enforce, .enforce, .firstParty])
         #expect(set.defaultProfile.mode == .blockListed)
         #expect(set.defaultProfile.lists.map(\.value) == AppProfile.shippedLists)
     }

@@ -7,6 +7,7 @@
 /// - desktop apps (`app[-<launcher>]-<AppID>[-<RANDOM>].scope`,
 ///   `app[-<launcher>]-<AppID>[@<RANDOM>].service`) → the unit without the
 ///   random part
+/// - `pinhole exec --app NAME` scope `pinhole-NAME-<N>.scope` → `exec:NAME`
 /// - other services and scopes → the unit name
 /// - units that group unrelated programs (login sessions, terminals,
 ///   `systemd-run`, the user manager itself) or no unit → the executable path
@@ -17,6 +18,7 @@ public enum AppKey {
         guard let chosen = userUnit ?? unit else { return executable }
         if let id = flatpakID(fromUnit: chosen) { return "flatpak:\(id)" }
         if let name = snapName(fromUnit: chosen) { return "snap:\(name)" }
+        if let name = ExecScope.appName(fromUnit: chosen) { return "exec:\(name)" }
         if groupsUnrelatedPrograms(chosen) { return executable }
         if chosen.hasPrefix("app-") { return droppingRandomSuffix(chosen) }
         return chosen

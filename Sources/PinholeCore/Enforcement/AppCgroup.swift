@@ -6,13 +6,31 @@ public enum AppCgroup {
     /// The path of `identity`'s app cgroup, without the leading slash (the
     /// form nft's text syntax takes, relative to the cgroup2 root).
     public static func path(of identity: AppIdentity) -> String {
-        let components = identity.cgroupPath.split(separator: "/", omittingEmptySubsequences: true)
+        path(cgroupPath: identity.cgroupPath, unit: identity.unit, userUnit: identity.userUnit)
+    }
+
+    /// The app cgroup of a process in `cgroupPath` whose system unit is
+    /// `unit` and user unit `userUnit`, without the leading slash.
+    public static func path(cgroupPath: String, unit: String?, userUnit: String?) -> String {
+        let components = cgroupPath.split(separator: "/", omittingEmptySubsequences: true)
         // The deepest component naming the unit: a user unit sits below user@UID.service.
-        for unit in [identity.userUnit, identity.unit].compactMap({ $0 }) {
+        for unit in [userUnit, unit].compactMap({ $0 }) {
             if let index = components.lastIndex(where: { $0 == unit }) {
                 return components[...index].joined(separator: "/")
             }
         }
         return components.joined(separator: "/")
+    }
+
+    /// Whether a cgroup is itself an app cgroup of a unit (what the cgroup
+    /// watcher governs proactively): its last component is the unit or user
+    /// unit (`unit`, `userUnit` as derived from its path). Slices, cgroups
+    /// inside a unit and cgroups outside any unit are not.
+    public static func isUnitCgroup(cgroupPath: String, unit: String?, userUnit: String?) -> Bool {
+        guard let last = cgroupPath.split(separator: "/").last, last.hasSuffix(".service") || last.hasSuffix(".scope") else {
+            return false
+        }
+        let relative = cgroupPath.split(separator: "/").joined(separator: "/")
+        return (unit != nil || userUnit != nil) && path(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit) == relative
     }
 }

@@ -31,6 +31,7 @@ public struct ProfileSet: Sendable {
     /// The profile for `identity`, with its specificity and any runtime tie.
     public func selection(for identity: AppIdentity?) -> ProfileSelection {
         guard let identity else { return ProfileSelection(profile: defaultProfile, specificity: nil, tiedWith: []) }
+        if let exec = execSelection(for: identity) { return exec }
         var best: (index: Int, specificity: ProfileSpecificity)?
         var tied: [String] = []
         for index in profiles.indices {  // sorted by name: on a tie the first stays
@@ -48,6 +49,17 @@ public struct ProfileSet: Sendable {
         }
         guard let best else { return ProfileSelection(profile: defaultProfile, specificity: nil, tiedWith: []) }
         return ProfileSelection(profile: profiles[best.index], specificity: best.specificity, tiedWith: tied)
+    }
+
+    /// A `pinhole exec --app NAME` scope gets the profile named NAME, before
+    /// any `[match]`: the user named it on the command line. Its specificity
+    /// is that of an exact unit match.
+    private func execSelection(for identity: AppIdentity) -> ProfileSelection? {
+        guard let name = ExecScope.appName(of: identity), let profile = profiles.first(where: { $0.name == name }),
+              let unit = identity.userUnit ?? identity.unit, let exact = try? Glob(unit)  // exec scope names hold no pattern characters
+        else { return nil }
+        return ProfileSelection(
+            profile: profile, specificity: ProfileSpecificity([CriterionStrength(glob: exact, criterion: .unit)]), tiedWith: [])
     }
 
     private static func findAmbiguities(_ profiles: [AppProfile]) -> [ProfileAmbiguity] {

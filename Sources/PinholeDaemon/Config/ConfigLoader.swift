@@ -125,6 +125,9 @@ public enum ConfigLoader {
         config.enforcement.failClosed = try read("enforcement", "fail_closed", reader.bool) ?? config.enforcement.failClosed
         config.enforcement.interfaceOwners =
             try read("enforcement", "interface_owners", reader.interfaceOwners) ?? config.enforcement.interfaceOwners
+        config.enforcement.enforceUnprofiled =
+            try read("enforcement", "enforce_unprofiled", reader.bool) ?? config.enforcement.enforceUnprofiled
+        config.enforcement.exempt = try read("enforcement", "exempt", reader.globs) ?? config.enforcement.exempt
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

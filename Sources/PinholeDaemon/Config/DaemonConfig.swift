@@ -85,6 +85,10 @@ public struct DaemonConfig: Sendable, Equatable {
         public var failClosed: Bool
         /// Interfaces only the named apps (unit globs) may use.
         public var interfaceOwners = InterfaceOwners()
+        /// Govern every app without a profile too (but `exempt` and pinholed itself).
+        public var enforceUnprofiled: Bool = false
+        /// Unit globs never governed for being unprofiled ("sshd.service", "user@*.service").
+        public var exempt: [Glob] = []
     }
 
     /// `[log]`.

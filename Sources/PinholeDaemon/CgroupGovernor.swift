@@ -1,0 +1,238 @@
+import Attribution
+import Enforcement
+import Foundation
+import Logging
+import PinholeCore
+
+/// Governs app cgroups proactively: each unit cgroup (a `.service` or
+/// `.scope`, DESIGN.md "which cgroup is the app") is decided by
+/// `GovernRule` when it appears, not at its first query, so an app that
+/// never asks DNS and dials an IP is refused too; it is dropped from the
+/// governed set (and its pins forgotten) when it goes, and every cgroup is
+/// decided again when the policy is reloaded.
+///
+/// When a profile that may match a cgroup looks at the executable or user,
+/// the decision waits for the cgroup's first process (cgroup.events says
+/// `populated 1`) and reads the identities of its processes: governed when
+/// any of them is. The first process may not have exec'd its program yet (a
+/// service manager forks, moves the child, then execs), so a "leave"
+/// decided by processes is looked at again a few times over the next second
+/// (`recheckDelays`); the app's first query decides too.
+final class CgroupGovernor: @unchecked Sendable {
+    private enum Known {
+        case decided
+        /// Waiting for a process to decide by.
+        case pending
+    }
+
+    let rule: GovernRule
+    private let profiles: @Sendable () -> ProfileSet
+    private let governed: GovernedSet
+    private let pinner: ReportingPinner
+    private let identities: IdentityReader
+    private let logger: Logger
+    private let lock = NSLock()
+    private var known: [String: Known] = [:]
+    private var watcher: CgroupWatcher?
+    /// When a process-decided "leave" is decided again, after it.
+    static let recheckDelays: [Double] = [0.05, 0.25, 1]
+    /// Most processes read to decide one cgroup.
+    static let processLimit = 64
+
+    init(
+        rule: GovernRule, profiles: @escaping @Sendable () -> ProfileSet, pinner: ReportingPinner,
+        identities: IdentityReader = IdentityReader(), logger: Logger
+    ) {
+        self.rule = rule
+        self.profiles = profiles
+        self.governed = pinner.governedSet
+        self.pinner = pinner
+        self.identities = identities
+        self.logger = logger
+    }
+
+    /// The rule for `settings`, with pinholed's own app cgroup exempt.
+    static func rule(_ settings: DaemonConfig.Enforcement) -> GovernRule {
+        let reader = ProcessInfoReader()
+        let pid = getpid()
+        let own = (try? reader.cgroupPath(of: pid)).map { path in
+            let units = SystemdUnits.of(pid: pid, cgroupPath: path)
+            return AppCgroup.path(cgroupPath: path, unit: units.unit, userUnit: units.userUnit)
+        }
+        return GovernRule(enforceUnprofiled: settings.enforceUnprofiled, exempt: settings.exempt, ownCgroup: own)
+    }
+
+    /// A governor for the profiles of `policy` (none: every app unprofiled), started.
+    /// - Throws: `StartupError.governing` when the set or the cgroup tree cannot be read.
+    static func started(rule: GovernRule, pinner: ReportingPinner, policy: PolicyStore?, logger: Logger) throws -> CgroupGovernor {
+        let profiles: @Sendable () -> ProfileSet = {
+            (policy?.current as? CompiledPolicy)?.profiles ?? ProfileSet(profiles: [])
+        }
+        let governor = CgroupGovernor(rule: rule, profiles: profiles, pinner: pinner, logger: logger)
+        do {
+            try governor.start()
+        } catch {
+            throw StartupError.governing(error)
+        }
+        return governor
+    }
+
+    /// Adopts the governed set left by an earlier pinholed, watches the
+    /// cgroup2 tree and decides every cgroup in it (before returning).
+    func start() throws {
+        let adopted = try governed.adopt()
+        let mount = try CgroupTree.visibleCgroup2MountPoint()
+        let watcher = try CgroupWatcher(mountPoint: mount) { [weak self] events in self?.handle(events) }
+        lock.withLock { self.watcher = watcher }
+        try watcher.start()
+        logger.notice(
+            "governing cgroups as they appear",
+            metadata: [
+                "cgroup2": "\(mount)", "watched": "\(watcher.watchedCount)", "governed": "\(governed.paths.count)",
+                "adopted": "\(adopted.kept)", "dropped_gone": "\(adopted.dropped)",
+                "own_cgroup": "\(rule.ownCgroup ?? "-")", "enforce_unprofiled": "\(rule.enforceUnprofiled)",
+            ])
+    }
+
+    /// Stops watching.
+    func stop() {
+        lock.withLock { watcher }?.stop()
+    }
+
+    /// Decides every known cgroup again (after a policy reload).
+    func policyChanged() {
+        lock.lock()
+        defer { lock.unlock() }
+        for path in known.keys.sorted() { decideLocked(path) }
+        logger.notice("policy reloaded: cgroups decided again", metadata: ["governed": "\(governed.paths.count)"])
+    }
+
+    /// The watcher's events, in order.
+    func handle(_ events: [CgroupEvent]) {
+        lock.lock()
+        defer { lock.unlock() }
+        var gone: [String] = []
+        for event in events {
+            switch event {
+            case .appeared(let path):
+                let units = SystemdUnits(cgroupPath: path)
+                guard AppCgroup.isUnitCgroup(cgroupPath: path, unit: units.unit, userUnit: units.userUnit) else { continue }
+                decideLocked(path)
+            case .populated(let path):
+                guard known[path] == .pending else { continue }
+                watcher?.unwatchPopulation(of: path)
+                decideLocked(path)
+            case .removed(let path):
+                known[path] = nil
+                gone.append(path)
+            }
+        }
+        guard !gone.isEmpty else { return }
+        // Pins are remembered by the path without its leading slash (AppCgroup's form).
+        for path in gone { pinner.forget(cgroupPath: path.split(separator: "/").joined(separator: "/")) }
+        do {
+            let dropped = try governed.dropGone(gone)
+            if !dropped.isEmpty { logger.info("ungoverned: cgroup removed", metadata: ["cgroups": "\(dropped.joined(separator: ","))"]) }
+        } catch {
+            logger.error("could not drop removed cgroups from the governed set", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func decideLocked(_ path: String) {
+        let units = SystemdUnits(cgroupPath: path)
+        var verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles())
+        if verdict == .needsProcess {
+            guard let byProcess = processVerdict(path) else {
+                known[path] = .pending
+                // Populated between the read and the watch: decide now after all.
+                if watcher?.watchPopulation(of: path) == true, let byProcess = processVerdict(path) {
+                    watcher?.unwatchPopulation(of: path)
+                    apply(byProcess, path)
+                    if byProcess == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
+                }
+                return
+            }
+            verdict = byProcess
+            if verdict == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
+        }
+        apply(verdict, path)
+    }
+
+    /// Decides `path` again after each of `delays` while it exists and is not governed.
+    private func scheduleRecheck(_ path: String, after delays: [Double]) {
+        guard let delay = delays.first else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
+            guard let self else { return }
+            self.lock.lock()
+            defer { self.lock.unlock() }
+            guard self.known[path] == .decided, !self.governed.contains(path) else { return }
+            if self.processVerdict(path) == .govern {
+                self.apply(.govern, path)
+                return
+            }
+            self.scheduleRecheck(path, after: Array(delays.dropFirst()))
+        }
+    }
+
+    private func apply(_ verdict: GovernVerdict, _ path: String) {
+        known[path] = .decided
+        do {
+            switch verdict {
+            case .govern:
+                if try governed.govern(path) { logger.info("governed", metadata: ["cgroup": "\(path)"]) }
+            case .leave:
+                if try governed.ungovern(path) { logger.info("ungoverned: policy", metadata: ["cgroup": "\(path)"]) }
+            case .needsProcess:
+                known[path] = .pending
+                return
+            }
+        } catch {
+            logger.warning("could not change the governed set", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+            return
+        }
+        markIfExecScope(path, governed: verdict == .govern)
+    }
+
+    /// Tells a waiting `pinhole exec` that its scope is decided (`CgroupMark`).
+    private func markIfExecScope(_ path: String, governed: Bool) {
+        guard let last = path.split(separator: "/").last, ExecScope.appName(fromUnit: String(last)) != nil,
+              let mount = watcher?.mountPoint
+        else { return }
+        do {
+            try CgroupMark.set(governed ? "governed" : "not governed", on: mount + path)
+        } catch {
+            logger.warning("could not mark the exec scope decided", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// The verdict by the processes in the cgroup at `path` and below it
+    /// (at most `processLimit`): govern when any of them is governed (a
+    /// wrapper shell or a helper in the unit must not ungovern the app),
+    /// else leave; nil when no process could be read.
+    private func processVerdict(_ path: String) -> GovernVerdict? {
+        guard let watcher else { return nil }
+        let units = SystemdUnits(cgroupPath: path)
+        let profiles = profiles()
+        var pending = [path]
+        var read = 0
+        while let next = pending.popLast(), read < Self.processLimit {
+            for pid in watcher.processes(in: next) where read < Self.processLimit {
+                guard let identity = try? identities.identity(of: pid) else { continue }
+                read += 1
+                let verdict = rule.verdict(
+                    cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles, process: identity)
+                if verdict == .govern { return .govern }
+            }
+            if let children = try? FileManager.default.contentsOfDirectory(atPath: watcher.mountPoint + next) {
+                for child in children.sorted().reversed() {
+                    var isDirectory: ObjCBool = false
+                    let full = watcher.mountPoint + next + "/" + child
+                    if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                        pending.append(next + "/" + child)
+                    }
+                }
+            }
+        }
+        return read > 0 ? .leave : nil
+    }
+}

@@ -1,0 +1,102 @@
+import Testing
+@testable import PinholeCore
+
+@Suite struct GovernRuleTests {
+    private static func profile(_ name: String, mode: PolicyMode, unit: [String] = [], exe: [String] = [], users: [UserMatch] = []) -> AppProfile {
+        var profile = AppProfile(
+            name: name, file: "/apps.d/\(name).toml",
+            match: ProfileMatch(
+                units: unit.map { Sourced(try! Glob($0), RuleSource(file: "f", line: 1)) },
+                executables: exe.map { Sourced(try! Glob($0), RuleSource(file: "f", line: 2)) },
+                users: users.map { Sourced($0, RuleSource(file: "f", line: 3)) }))
+        profile.mode = mode
+        return profile
+    }
+
+    private static func identity(cgroup: String, unit: String?, exe: String) -> AppIdentity {
+        AppIdentity(
+            key: "k", pid: 1, startTime: 1, executable: exe, executableState: .present, commandLine: [], ancestors: [],
+            uid: 1000, userName: "alice", cgroupPath: cgroup, unit: unit, userUnit: nil, slice: nil, flatpakID: nil, snapName: nil)
+    }
+
+    @Test func modesGovernUnprofiledAppsOnlyWhenAskedAndNeverPinholedItself() {
+        let rule = GovernRule(enforceUnprofiled: false, ownCgroup: "system.slice/pinholed.service")
+        #expect(rule.governs(mode: .enforce, unprofiled: false, appCgroup: "app-a.scope", units: ["app-a.scope"]))
+        #expect(rule.governs(mode: .firstParty, unprofiled: false, appCgroup: "app-a.scope", units: []))
+        #expect(!rule.governs(mode: .learn, unprofiled: false, appCgroup: "app-a.scope", units: []))
+        #expect(!rule.governs(mode: .blockListed, unprofiled: true, appCgroup: "app-a.scope", units: []))
+        #expect(!rule.governs(mode: .enforce, unprofiled: false, appCgroup: "system.slice/pinholed.service", units: []))
+        #expect(!rule.governs(mode: .enforce, unprofiled: false, appCgroup: "/system.slice/pinholed.service/sub", units: []))
+        #expect(rule.governs(mode: .enforce, unprofiled: false, appCgroup: "system.slice/pinholed.service2", units: []))
+        #expect(!rule.governs(mode: .enforce, unprofiled: false, appCgroup: "", units: []), "the root cgroup")
+    }
+
+    @Test func exemptUnitsSpareUnprofiledAppsButNotProfiledOnes() throws {
+        let rule = GovernRule(enforceUnprofiled: true, exempt: [try Glob("sshd.service"), try Glob("user@*.service")])
+        #expect(rule.governs(mode: .blockListed, unprofiled: true, appCgroup: "system.slice/cron.service", units: ["cron.service"]))
+        #expect(!rule.governs(mode: .blockListed, unprofiled: true, appCgroup: "system.slice/sshd.service", units: ["sshd.service"]))
+        #expect(!rule.governs(mode: .enforce, unprofiled: true, appCgroup: "u/user@1000.service", units: ["user@1000.service", nil]))
+        #expect(rule.governs(mode: .enforce, unprofiled: false, appCgroup: "system.slice/sshd.service", units: ["sshd.service"]))
+    }
+
+    @Test func aCgroupIsDecidedByUnitWithoutAProcessWhenNoProfileLooksAtTheExecutable() {
+        let profiles = ProfileSet(profiles: [Self.profile("shop", mode: .enforce, unit: ["app-a.scope"])])
+        let rule = GovernRule()
+        #expect(rule.verdict(cgroupPath: "/app-a.scope", unit: "app-a.scope", userUnit: nil, profiles: profiles) == .govern)
+        #expect(rule.verdict(cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles) == .leave)
+        #expect(GovernRule(enforceUnprofiled: true).verdict(
+            cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles) == .govern)
+    }
+
+    @Test func aProfileMatchingByExecutableOrUserWaitsForAProcess() {
+        let profiles = ProfileSet(profiles: [
+            Self.profile("tool", mode: .enforce, unit: ["tool-*.scope"], exe: ["/usr/bin/curl"]),
+            Self.profile("alice", mode: .enforce, users: [.name("alice")]),
+        ])
+        let rule = GovernRule()
+        // The user profile can match anything: every cgroup needs a process.
+        #expect(rule.verdict(cgroupPath: "/x.scope", unit: "x.scope", userUnit: nil, profiles: profiles) == .needsProcess)
+        let onlyTool = ProfileSet(profiles: [profiles.profiles[1]])
+        #expect(rule.verdict(cgroupPath: "/x.scope", unit: "x.scope", userUnit: nil, profiles: onlyTool) == .leave)
+        #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool) == .needsProcess)
+        let curl = Self.identity(cgroup: "/tool-1.scope", unit: "tool-1.scope", exe: "/usr/bin/curl")
+        let shell = Self.identity(cgroup: "/tool-1.scope", unit: "tool-1.scope", exe: "/bin/sh")
+        #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: curl) == .govern)
+        #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: shell) == .leave)
+    }
+
+    @Test func anExecScopeSelectsTheProfileItNames() {
+        let profiles = ProfileSet(profiles: [
+            Self.profile("shop", mode: .enforce, unit: ["shop.service"]),
+            Self.profile("catch-all", mode: .learn, unit: ["*.scope"]),
+        ])
+        let path = "/pinhole.exec/pinhole-shop-42.scope"
+        #expect(GovernRule().verdict(cgroupPath: path, unit: "pinhole-shop-42.scope", userUnit: nil, profiles: profiles) == .govern)
+        let selected = profiles.select(for: Self.identity(cgroup: path, unit: "pinhole-shop-42.scope", exe: "/bin/true"))
+        #expect(selected.name == "shop")
+        // No profile of that name: the ordinary matching.
+        #expect(profiles.select(for: Self.identity(cgroup: "/p", unit: "pinhole-nope-1.scope", exe: "/bin/true")).name == "catch-all")
+    }
+
+    @Test func execScopeNamesRoundTrip() {
+        #expect(ExecScope.unitName(app: "shop", serial: 42) == "pinhole-shop-42.scope")
+        #expect(ExecScope.appName(fromUnit: "pinhole-shop-42.scope") == "shop")
+        #expect(ExecScope.appName(fromUnit: "pinhole-my-app-7.scope") == "my-app")
+        #expect(ExecScope.appName(fromUnit: "pinhole-shop.scope") == nil)
+        #expect(ExecScope.appName(fromUnit: "pinhole-shop-42.service") == nil)
+        #expect(ExecScope.appName(fromUnit: "pinhole--1.scope") == nil)
+        #expect(!ExecScope.isValidAppName("a b") && !ExecScope.isValidAppName("") && ExecScope.isValidAppName("org.shop_1"))
+        #expect(AppKey.derive(unit: "pinhole-shop-42.scope", userUnit: nil, executable: "/bin/sh") == "exec:shop")
+    }
+
+    @Test func unitCgroupsAreTheAppsOfTheirUnits() {
+        #expect(AppCgroup.isUnitCgroup(cgroupPath: "/system.slice/nginx.service", unit: "nginx.service", userUnit: nil))
+        #expect(!AppCgroup.isUnitCgroup(cgroupPath: "/system.slice/nginx.service/worker", unit: "nginx.service", userUnit: nil))
+        #expect(!AppCgroup.isUnitCgroup(cgroupPath: "/system.slice", unit: nil, userUnit: nil))
+        #expect(!AppCgroup.isUnitCgroup(cgroupPath: "/a.service/b.scope", unit: "a.service", userUnit: nil), "a scope inside a service")
+        let user = "/user.slice/user-1000.slice/user@1000.service/app.slice/app-foo.scope"
+        #expect(AppCgroup.isUnitCgroup(cgroupPath: user, unit: "user@1000.service", userUnit: "app-foo.scope"))
+        #expect(AppCgroup.isUnitCgroup(
+            cgroupPath: "/user.slice/user-1000.slice/user@1000.service", unit: "user@1000.service", userUnit: nil))
+    }
+}
