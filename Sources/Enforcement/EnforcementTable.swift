@@ -9,6 +9,11 @@
 ///   pinned (cgroup, destination) accept; per depth, a governed socket is
 ///   rejected, counted: TCP with a reset, the rest with ICMP
 ///   admin-prohibited, so apps fail fast instead of hanging.
+/// - optional parts (off in `EnforcementTable()`): pinholed's own mark
+///   accepted first, the DNS redirect chain `nat_out`
+///   (EnforcementTable+Capture.swift), and the DoT/DoQ/DoH rejects for
+///   governed sockets with the sets `doh4`/`doh6`
+///   (EnforcementTable+EncryptedDNS.swift).
 ///
 /// A `socket cgroupv2 level N` match compares the socket's ancestor at
 /// depth N, so every depth an app's cgroup may sit at needs its own rule.
@@ -20,10 +25,23 @@ public struct EnforcementTable: Sendable {
 
     /// Cgroup depths covered (1…depth); 12 covers real systems.
     public let depth: Int
+    /// The mark pinholed puts on its own upstream sockets (SO_MARK): such
+    /// packets are accepted first in every chain and never redirected.
+    /// nil: no such rule (see EnforcementTable+Capture.swift).
+    public let ownMark: UInt32?
+    /// Redirects DNS to pinholed (chain `nat_out`); nil: no redirect.
+    public let capture: DNSCapture?
+    /// Rejects DoT/DoQ (853) and 443 to the `doh4`/`doh6` sets for governed
+    /// cgroups (see EnforcementTable+EncryptedDNS.swift).
+    public let rejectsEncryptedDNS: Bool
 
-    public init(depth: Int = 12) {
+    public init(depth: Int = 12, ownMark: UInt32? = nil, capture: DNSCapture? = nil, rejectsEncryptedDNS: Bool = false) {
         precondition(depth >= 1, "depth must be at least 1")
+        precondition(ownMark != 0, "mark 0 is every unmarked packet")
         self.depth = depth
+        self.ownMark = ownMark
+        self.capture = capture
+        self.rejectsEncryptedDNS = rejectsEncryptedDNS
     }
 
     /// Creates the table, or resets an existing one, in one transaction:
@@ -42,11 +60,12 @@ public struct EnforcementTable: Sendable {
             "  set governed { type cgroupsv2; }",
             "  set pin4 { type cgroupsv2 . ipv4_addr; flags timeout; }",
             "  set pin6 { type cgroupsv2 . ipv6_addr; flags timeout; }",
-            "  chain out {",
-            "    type filter hook output priority 0; policy accept;",
-            "    ct state established,related accept",
-            "    oif lo accept",
         ]
+        lines += encryptedDNSSets
+        lines += ["  chain out {", "    type filter hook output priority 0; policy accept;"]
+        lines += ownTrafficRules
+        lines += ["    ct state established,related accept", "    oif lo accept"]
+        lines += encryptedDNSJumps
         for level in 1...depth {
             lines.append("    socket cgroupv2 level \(level) . ip daddr @pin4 accept")
             lines.append("    socket cgroupv2 level \(level) . ip6 daddr @pin6 accept")
@@ -56,6 +75,8 @@ public struct EnforcementTable: Sendable {
             lines.append("    socket cgroupv2 level \(level) @governed counter reject with icmpx admin-prohibited")
         }
         lines.append("  }")
+        lines += encryptedDNSChain
+        lines += captureChain
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }

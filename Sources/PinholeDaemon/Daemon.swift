@@ -33,7 +33,11 @@ public enum Daemon {
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let policy = try loadPolicy(config.policy, logger: logger)
-        let enforcement = config.enforcement.enabled ? try EnforcementService.start(config.enforcement, logger: logger) : nil
+        let enforcement = config.enforcement.enabled
+            ? try EnforcementService.start(config.enforcement, table: config.enforcementTable(logger: logger), logger: logger) : nil
+        let dohAddresses = try enforcement.map {
+            try DoHAddressService.start(config.enforcement, listsDir: config.policy.listsDir, nft: $0.nft, logger: logger)
+        }
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
@@ -63,6 +67,7 @@ public enum Daemon {
             configuration: ServiceGroupConfiguration(
                 // Stopped in reverse order: the listeners close before the table goes.
                 services: (enforcement.map { [.init(service: $0)] } ?? [])
+                    + (dohAddresses.map { [.init(service: $0)] } ?? [])
                     + [.init(service: ListenerService(listeners: listeners, onStart: ready))]
                     + (policy.map { [.init(service: PolicyReloadService(settings: config.policy, store: $0, logger: logger))] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -123,6 +123,17 @@ public enum ConfigLoader {
         config.enforcement.enabled = try read("enforcement", "enabled", reader.bool) ?? config.enforcement.enabled
         config.enforcement.pinFloor = try read("enforcement", "pin_floor", reader.duration) ?? config.enforcement.pinFloor
         config.enforcement.failClosed = try read("enforcement", "fail_closed", reader.bool) ?? config.enforcement.failClosed
+        config.enforcement.captureDNS = try read("enforcement", "capture_dns", reader.bool) ?? config.enforcement.captureDNS
+        config.enforcement.mark = try read("enforcement", "mark") { (value, path) throws(ConfigError) in
+            UInt32(try reader.integer(value, path, in: 1...Int(UInt32.max)))
+        } ?? config.enforcement.mark
+        config.enforcement.dohAddresses = try read("enforcement", "doh_addresses") { (value, path) throws(ConfigError) in
+            if value.bool == false { return String?.none }
+            guard value.string != nil else {
+                throw reader.error(path, "expected a file path or false, got \(ConfigValueReader.show(value))")
+            }
+            return try reader.string(value, path)
+        } ?? config.enforcement.dohAddresses
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }
