@@ -16,7 +16,7 @@ import Testing
     @Test func hasTheHeaderOfTheShippedLists() throws {
         let header = try Self.text().split(separator: "\n").prefix { $0.hasPrefix("#") }
         for field in ShippedBlocklistsTests.requiredFields {
-            #expect(header.contains { $0.hasPrefix("# \(field): ") }, "doh-addresses.cidr lacks \"# \(field): \"")
+            #expect(header.contains { $0.hasPrefix("# \(field):") }, "doh-addresses.cidr lacks \"# \(field):\"")
         }
         #expect(header.first == "# List: doh-addresses")
     }
