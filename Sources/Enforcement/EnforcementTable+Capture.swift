@@ -11,6 +11,31 @@ extension EnforcementTable {
         return ["    meta mark \(Self.hex(ownMark)) accept"]
     }
 
+    /// In `out`: packets to pinholed's listeners are accepted. A redirected
+    /// query leaves `nat_out` bound for loopback, but the filter hook still
+    /// sees the device of its original route (the hook's output device is
+    /// fixed before the chains run), so `oif lo accept` misses it and a
+    /// governed app's query would be rejected.
+    var captureAcceptRules: [String] {
+        guard let capture else { return [] }
+        return Self.families(capture).map { "    \($0.toListeners) accept" }
+    }
+
+    /// Per family with a target: nft's family word, the target, and the
+    /// match "meta l4proto { udp, tcp } ip daddr . th dport { 127.0.0.1 . 53 }"
+    /// for packets bound for any of pinholed's listeners of that family.
+    private static func families(
+        _ capture: DNSCapture
+    ) -> [(family: String, target: DNSCapture.Endpoint, toListeners: String)] {
+        [(capture.v4, "ip"), (capture.v6, "ip6")].compactMap { target, family in
+            guard let target else { return nil }
+            let own = capture.listeners
+                .filter { $0.address.isV4 == (family == "ip") }
+                .map { "\($0.address) . \($0.port)" }
+            return (family, target, "meta l4proto { udp, tcp } \(family) daddr . th dport { \(own.joined(separator: ", ")) }")
+        }
+    }
+
     /// Chain `nat_out` (nat, output, priority -100, the DNAT priority):
     /// port 53 over UDP or TCP to anything but pinholed's own listeners is
     /// sent to its listener of the same family. NAT sees only the first
@@ -22,12 +47,9 @@ extension EnforcementTable {
             "    type nat hook output priority -100; policy accept;",
         ]
         lines += ownTrafficRules
-        for (target, family) in [(capture.v4, "ip"), (capture.v6, "ip6")] {
-            guard let target else { continue }
-            let own = capture.listeners
-                .filter { ($0.address.isV4) == (family == "ip") }
-                .map { "\($0.address) . \($0.port)" }
-            lines.append("    meta l4proto { udp, tcp } \(family) daddr . th dport { \(own.joined(separator: ", ")) } accept")
+        for (family, target, toListeners) in Self.families(capture) {
+            // Already bound for pinholed: left alone.
+            lines.append("    \(toListeners) accept")
             lines.append("    meta nfproto \(family == "ip" ? "ipv4" : "ipv6") meta l4proto { udp, tcp } th dport 53 counter dnat \(family) to \(target)")
         }
         lines.append("  }")

@@ -65,6 +65,7 @@ public struct EnforcementTable: Sendable {
         lines += ["  chain out {", "    type filter hook output priority 0; policy accept;"]
         lines += ownTrafficRules
         lines += ["    ct state established,related accept", "    oif lo accept"]
+        lines += captureAcceptRules
         lines += encryptedDNSJumps
         for level in 1...depth {
             lines.append("    socket cgroupv2 level \(level) . ip daddr @pin4 accept")

@@ -60,6 +60,8 @@ import TestSupport
         // out: the mark first, then established and loopback, then the jumps, then the pins.
         let rules = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let order = ["meta mark 0x70686f6c accept", "ct state established,related accept", "oif \"lo\" accept",
+                     "meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53 } accept",
+                     "meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 5353 } accept",
                      "socket cgroupv2 level 1 @governed jump encrypted_dns", "socket cgroupv2 level 2 @governed jump encrypted_dns",
                      "socket cgroupv2 level 1 . ip daddr @pin4 accept"]
         let positions = order.map { rule in rules.firstIndex(of: rule) }

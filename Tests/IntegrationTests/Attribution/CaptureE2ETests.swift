@@ -122,8 +122,8 @@ struct CaptureE2ETests {
         #expect(stage.line("v6.example", pid: v6tcp.pid)?["cgroup"] == "/app-b.scope", "\(log())")
         #expect(try stage.redirected("ip6") == 2)
 
-        #expect(log().contains("DNS capture: IPv4 port 53 from other processes goes to 127.0.0.1:53"))
-        #expect(log().contains("DNS capture: IPv6 port 53 from other processes goes to [::1]:53"))
+        #expect(stage.daemon.log.contains("DNS capture: IPv4 port 53 from other processes goes to 127.0.0.1:53"))
+        #expect(stage.daemon.log.contains("DNS capture: IPv6 port 53 from other processes goes to [::1]:53"))
     }
 
     @Test func encryptedDNSIsRefusedForGovernedAppsOnly() throws {
