@@ -9,6 +9,11 @@
 ///   pinned (cgroup, destination) accept; per depth, a governed socket is
 ///   rejected, counted: TCP with a reset, the rest with ICMP
 ///   admin-prohibited, so apps fail fast instead of hanging.
+/// - optional parts (off in `EnforcementTable()`): pinholed's own mark
+///   accepted first, the DNS redirect chain `nat_out`
+///   (EnforcementTable+Capture.swift), and the DoT/DoQ/DoH rejects for
+///   governed sockets with the sets `doh4`/`doh6`
+///   (EnforcementTable+EncryptedDNS.swift).
 ///
 /// - per-app `interfaces`, `interface_owners` and `allow_cidrs` sets and
 ///   chains: see `EnforcementTable+AppRules`.
@@ -28,11 +33,27 @@ public struct EnforcementTable: Sendable {
     public let depth: Int
     /// Interfaces only their owners may use (`interface_owners`' keys).
     public let ownedInterfaces: [String]
+    /// The mark pinholed puts on its own upstream sockets (SO_MARK): such
+    /// packets are accepted first in every chain and never redirected.
+    /// nil: no such rule (see EnforcementTable+Capture.swift).
+    public let ownMark: UInt32?
+    /// Redirects DNS to pinholed (chain `nat_out`); nil: no redirect.
+    public let capture: DNSCapture?
+    /// Rejects DoT/DoQ (853) and 443 to the `doh4`/`doh6` sets for governed
+    /// cgroups (see EnforcementTable+EncryptedDNS.swift).
+    public let rejectsEncryptedDNS: Bool
 
-    public init(depth: Int = 12, ownedInterfaces: [String] = []) {
+    public init(
+        depth: Int = 12, ownedInterfaces: [String] = [], ownMark: UInt32? = nil, capture: DNSCapture? = nil,
+        rejectsEncryptedDNS: Bool = false
+    ) {
         precondition(depth >= 1, "depth must be at least 1")
+        precondition(ownMark != 0, "mark 0 is every unmarked packet")
         self.depth = depth
         self.ownedInterfaces = ownedInterfaces
+        self.ownMark = ownMark
+        self.capture = capture
+        self.rejectsEncryptedDNS = rejectsEncryptedDNS
     }
 
     /// Creates the table, or resets an existing one, in one transaction:
@@ -53,12 +74,15 @@ public struct EnforcementTable: Sendable {
             "  set governed { type cgroupsv2; counter; }",
             "  set pin4 { type cgroupsv2 . ipv4_addr; flags timeout; }",
             "  set pin6 { type cgroupsv2 . ipv6_addr; flags timeout; }",
-        ] + appRuleSets + appRuleChains + [
-            "  chain out {",
-            "    type filter hook output priority 0; policy accept;",
-            "    ct state established,related accept",
-            "    oif lo accept",
-        ] + interfaceRules
+        ] + appRuleSets + encryptedDNSSets + appRuleChains
+        lines += ["  chain out {", "    type filter hook output priority 0; policy accept;"]
+        // pinholed's own traffic first, even through an owned interface.
+        lines += ownTrafficRules
+        lines += ["    ct state established,related accept", "    oif lo accept"]
+        // Redirected DNS still shows the original route's device here, not lo: before the interface rules.
+        lines += captureAcceptRules
+        lines += interfaceRules
+        lines += encryptedDNSJumps
         for level in 1...depth {
             lines.append("    socket cgroupv2 level \(level) . ip daddr @pin4 accept")
             lines.append("    socket cgroupv2 level \(level) . ip6 daddr @pin6 accept")
@@ -70,6 +94,8 @@ public struct EnforcementTable: Sendable {
             lines.append("    socket cgroupv2 level \(level) @governed counter reject with icmpx admin-prohibited")
         }
         lines.append("  }")
+        lines += encryptedDNSChain
+        lines += captureChain
         lines.append("}")
         lines += appRuleResets
         return lines.joined(separator: "\n") + "\n"

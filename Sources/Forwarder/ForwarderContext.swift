@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOPosix
 import Reactor
@@ -55,9 +56,12 @@ final class ForwarderContext: Sendable {
         closer = DeferredSocketCloser(reactor: reactor)
         receiveBuffer = .allocate(byteCount: receiveCapacity, alignment: 16)
         lanes = group.makeIterator().map { loop in
-            let tcp = ClientBootstrap(group: loop)
+            var tcp = ClientBootstrap(group: loop)
                 .connectTimeout(settings.attemptTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            if let mark = settings.socketMark {
+                tcp = tcp.channelOption(ChannelOptions.Types.SocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SO_MARK), value: SocketOptionValue(mark))
+            }
             return Lane(loop: loop, bootstraps: .makeBoxSendingValue(Bootstraps(tcp: tcp), eventLoop: loop))
         }
     }

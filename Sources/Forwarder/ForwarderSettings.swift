@@ -13,19 +13,25 @@ public struct ForwarderSettings: Sendable, Hashable {
     public var advertisedPayloadSize: UInt16
     /// Queries in flight at most; beyond it new queries fail at once.
     public var maxOutstanding: Int
+    /// SO_MARK put on every upstream socket (UDP and TCP), so the
+    /// enforcement table tells pinholed's own queries from redirected ones;
+    /// nil sets none. Setting a mark needs CAP_NET_ADMIN.
+    public var socketMark: UInt32?
 
     public init(
         servers: [UpstreamServer],
         attemptTimeout: TimeAmount = .milliseconds(800),
         totalTimeout: TimeAmount = .seconds(2),
         advertisedPayloadSize: UInt16 = 1232,
-        maxOutstanding: Int = 4096
+        maxOutstanding: Int = 4096,
+        socketMark: UInt32? = nil
     ) {
         self.servers = servers
         self.attemptTimeout = attemptTimeout
         self.totalTimeout = totalTimeout
         self.advertisedPayloadSize = advertisedPayloadSize
         self.maxOutstanding = maxOutstanding
+        self.socketMark = socketMark
     }
 
     /// Checks every value and resolves the server addresses.

@@ -75,7 +75,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
     private func launchUDP(_ wire: [UInt8], server: Int) {
         let name = context.serverNames[server]
         do {
-            let socket = try UDPSocket.connected(to: context.endpoints[server], name: name)
+            let socket = try UDPSocket.connected(to: context.endpoints[server], name: name, mark: context.settings.socketMark)
             self.socket = socket
             try socket.send(wire, name: name)
             try reactor.watch(socket.descriptor, self)

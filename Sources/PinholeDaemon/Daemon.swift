@@ -33,7 +33,11 @@ public enum Daemon {
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
         let policy = try loadPolicy(config.policy, logger: logger)
-        let enforcement = config.enforcement.enabled ? try EnforcementService.start(config.enforcement, logger: logger) : nil
+        let enforcement = config.enforcement.enabled
+            ? try EnforcementService.start(config.enforcement, table: config.enforcementTable(logger: logger), logger: logger) : nil
+        let dohAddresses = try enforcement.map {
+            try DoHAddressService.start(config.enforcement, listsDir: config.policy.listsDir, nft: $0.nft, logger: logger)
+        }
         let governRule = CgroupGovernor.rule(config.enforcement)
         let governor = try enforcement.map { try CgroupGovernor.started(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
         let pipeline = Pipeline.make(
@@ -62,16 +66,19 @@ public enum Daemon {
                 ])
         }
 
+        // Stopped in reverse order: the listeners close before the table goes.
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let enforcement { members.append(.init(service: enforcement)) }
+        if let governor { members.append(.init(service: GovernorService(governor: governor))) }
+        if let dohAddresses { members.append(.init(service: dohAddresses)) }
+        members.append(.init(service: ListenerService(listeners: listeners, onStart: ready)))
+        if let policy {
+            members.append(.init(service: PolicyReloadService(
+                settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() })))
+        }
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                // Stopped in reverse order: the listeners close before the table goes.
-                services: (enforcement.map { [.init(service: $0)] } ?? [])
-                    + (governor.map { [.init(service: GovernorService(governor: $0))] } ?? [])
-                    + [.init(service: ListenerService(listeners: listeners, onStart: ready))]
-                    + (policy.map { store in
-                        [.init(service: PolicyReloadService(
-                            settings: config.policy, store: store, logger: logger, onReload: { governor?.policyChanged() }))]
-                    } ?? []),
+                services: members,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()

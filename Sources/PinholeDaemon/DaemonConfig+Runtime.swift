@@ -15,7 +15,9 @@ extension DaemonConfig {
         ForwarderSettings(
             servers: upstreams.servers.map { UpstreamServer(address: $0.host, port: $0.port) },
             attemptTimeout: TimeAmount(upstream.attemptTimeout),
-            totalTimeout: TimeAmount(upstream.timeout))
+            totalTimeout: TimeAmount(upstream.timeout),
+            // Marked only under enforcement: SO_MARK needs CAP_NET_ADMIN, which nothing else needs.
+            socketMark: enforcement.enabled ? enforcement.mark : nil)
     }
 
     func listenerSettings(configPath: String) -> ListenerSettings {
@@ -60,6 +62,9 @@ extension DaemonConfig {
             enforcement.fail_closed = \(enforcement.failClosed)
             enforcement.enforce_unprofiled = \(enforcement.enforceUnprofiled)
             enforcement.exempt = [\(enforcement.exempt.map { "\"\($0.pattern)\"" }.joined(separator: ", "))]
+            enforcement.capture_dns = \(enforcement.captureDNS)
+            enforcement.mark = 0x\(String(enforcement.mark, radix: 16))
+            enforcement.doh_addresses = \(enforcement.dohAddressesSummary(listsDir: policy.listsDir))
             log.level = "\(log.level)"
             """
     }

@@ -14,10 +14,12 @@ struct EnforcementService: Service {
 
     /// Builds the table.
     /// - Throws: `StartupError.enforcement` when nftables refuses.
-    static func start(_ settings: DaemonConfig.Enforcement, logger: Logger) throws -> EnforcementService {
+    static func start(
+        _ settings: DaemonConfig.Enforcement, table: EnforcementTable = EnforcementTable(), logger: Logger
+    ) throws -> EnforcementService {
         do {
             let nft = try Nftables()
-            try EnforcementTable(ownedInterfaces: settings.interfaceOwners.interfaces).create(with: nft)
+            try table.create(with: nft)
             let appRules = NftablesAppRules(nft: nft, owners: settings.interfaceOwners)
             let pinner = ReportingPinner(NftablesPinner(nft: nft), appRules: appRules) { error in
                 logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])

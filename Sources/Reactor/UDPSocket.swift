@@ -11,9 +11,18 @@ public struct UDPSocket: Sendable {
     /// The socket's descriptor.
     public let descriptor: Int32
 
-    /// A new socket connected to `address` (`name` is for error messages).
-    public static func connected(to address: RawSocketAddress, name: String) throws(SystemCallError) -> UDPSocket {
+    /// A new socket connected to `address` (`name` is for error messages),
+    /// its packets marked with `mark` (SO_MARK, needs CAP_NET_ADMIN) when given.
+    public static func connected(to address: RawSocketAddress, name: String, mark: UInt32? = nil) throws(SystemCallError) -> UDPSocket {
         let socket = try make(family: address.family, target: "UDP socket to \(name)")
+        if let mark {
+            do throws(SystemCallError) {
+                try socket.setOption(level: SOL_SOCKET, SO_MARK, Int32(bitPattern: mark), name: "SO_MARK", target: "UDP socket to \(name)")
+            } catch {
+                socket.close()
+                throw error
+            }
+        }
         let status = address.withSockAddr { address, length in connect(socket.descriptor, address, length) }
         guard status == 0 else {
             let error = SystemCallError(call: "connect", target: "UDP socket to \(name)", errno: errno)
@@ -32,9 +41,9 @@ public struct UDPSocket: Sendable {
         let target = "UDP listener \(name)"
         let socket = try make(family: address.family, target: target)
         do throws(SystemCallError) {
-            try socket.setOption(level: SOL_SOCKET, SO_RCVBUF, receiveBufferSize, target: target)
+            try socket.setOption(level: SOL_SOCKET, SO_RCVBUF, receiveBufferSize, name: "SO_RCVBUF", target: target)
             if address.family == AF_INET6 {
-                try socket.setOption(level: Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1, target: target)
+                try socket.setOption(level: Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1, name: "IPV6_V6ONLY", target: target)
             }
             let status = address.withSockAddr { address, length in bind(socket.descriptor, address, length) }
             guard status == 0 else { throw SystemCallError(call: "bind", target: target, errno: errno) }
@@ -51,10 +60,10 @@ public struct UDPSocket: Sendable {
         return UDPSocket(descriptor: descriptor)
     }
 
-    private func setOption(level: Int32, _ option: Int32, _ value: Int32, target: String) throws(SystemCallError) {
+    private func setOption(level: Int32, _ option: Int32, _ value: Int32, name: String, target: String) throws(SystemCallError) {
         var value = value
         guard setsockopt(descriptor, level, option, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            throw SystemCallError(call: "setsockopt \(option)", target: target, errno: errno)
+            throw SystemCallError(call: "setsockopt(\(name))", target: target, errno: errno)
         }
     }
 

@@ -128,6 +128,17 @@ public enum ConfigLoader {
         config.enforcement.enforceUnprofiled =
             try read("enforcement", "enforce_unprofiled", reader.bool) ?? config.enforcement.enforceUnprofiled
         config.enforcement.exempt = try read("enforcement", "exempt", reader.globs) ?? config.enforcement.exempt
+        config.enforcement.captureDNS = try read("enforcement", "capture_dns", reader.bool) ?? config.enforcement.captureDNS
+        config.enforcement.mark = try read("enforcement", "mark") { (value, path) throws(ConfigError) in
+            UInt32(try reader.integer(value, path, in: 1...Int(UInt32.max)))
+        } ?? config.enforcement.mark
+        config.enforcement.dohAddresses = try read("enforcement", "doh_addresses") { (value, path) throws(ConfigError) in
+            if value.bool == false { return String?.none }
+            guard value.string != nil else {
+                throw reader.error(path, "expected a file path or false, got \(ConfigValueReader.show(value))")
+            }
+            return try reader.string(value, path)
+        } ?? config.enforcement.dohAddresses
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         return config
     }

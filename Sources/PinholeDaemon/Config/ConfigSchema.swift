@@ -8,7 +8,10 @@ enum ConfigSchema {
         ("tcp", ["idle_timeout", "max_connections", "max_outstanding_per_client"]),
         ("attribution", ["enabled"]),
         ("policy", ["enabled", "profiles_dir", "lists_dir", "block_reply", "block_ttl", "canaries", "resolver_discovery"]),
-        ("enforcement", ["enabled", "pin_floor", "fail_closed", "interface_owners", "enforce_unprofiled", "exempt"]),
+        ("enforcement", [
+            "enabled", "pin_floor", "fail_closed", "interface_owners", "enforce_unprofiled", "exempt", "capture_dns", "mark",
+            "doh_addresses",
+        ]),
         ("log", ["level"]),
     ]
 

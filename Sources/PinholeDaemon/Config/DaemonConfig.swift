@@ -89,6 +89,18 @@ public struct DaemonConfig: Sendable, Equatable {
         public var enforceUnprofiled: Bool = false
         /// Unit globs never governed for being unprofiled ("sshd.service", "user@*.service").
         public var exempt: [Glob] = []
+        /// Redirect port-53 traffic of every other process to pinholed's
+        /// listener (chain `nat_out`).
+        public var captureDNS: Bool = true
+        /// The SO_MARK on pinholed's upstream sockets; the table accepts it
+        /// first and never redirects it. Never 0.
+        public var mark: UInt32 = 0x7068_6f6c
+        /// The file of DoH resolvers' addresses rejected on 443 for governed
+        /// apps, relative to `policy.lists_dir` unless absolute; nil: none.
+        public var dohAddresses: String? = Self.defaultDoHAddresses
+
+        /// The shipped list's file name, looked for in `policy.lists_dir`.
+        public static let defaultDoHAddresses = "doh-addresses.cidr"
     }
 
     /// `[log]`.
