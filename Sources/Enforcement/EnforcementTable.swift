@@ -104,9 +104,22 @@ public struct EnforcementTable: Sendable {
     /// Deletes the table (fails when there is none).
     public static var removeScript: String { "delete table \(qualifiedName)\n" }
 
-    /// Creates (or resets) the table through `nft`.
-    public func create(with nft: Nftables) throws(NftablesError) {
-        try nft.run(createScript)
+    /// Creates (or resets) the table through `nft`, keeping set elements.
+    /// A table of another layout (an older pinholed declared a set
+    /// differently, and nft refuses to redeclare it) cannot be adopted: it
+    /// is then deleted and built afresh in the same transaction, and its
+    /// pins and governed cgroups are lost. Returns that error when it
+    /// happened (nil: adopted or new), for the caller to report.
+    @discardableResult
+    public func create(with nft: Nftables) throws(NftablesError) -> NftablesError? {
+        do {
+            try nft.run(createScript)
+            return nil
+        } catch {
+            guard error.message.contains("File exists") else { throw error }
+            try nft.run("table \(Self.qualifiedName) {}\n" + Self.removeScript + createScript)
+            return error
+        }
     }
 
     /// Deletes the table; when `ifPresent`, a missing table is not an error.

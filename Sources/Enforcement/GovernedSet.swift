@@ -140,7 +140,9 @@ public final class GovernedSet: @unchecked Sendable {
         var result: [String] = []
         for item in items {
             guard let set = item["set"] as? [String: Any], let elements = set["elem"] as? [Any] else { continue }
-            for element in elements {
+            for item in elements {
+                // A set with counters lists {"elem": {"val": …, "counter": …}}.
+                let element = ((item as? [String: Any])?["elem"] as? [String: Any])?["val"] ?? item
                 if let text = element as? String {
                     result.append(text)
                 } else if let number = element as? NSNumber {

@@ -19,7 +19,11 @@ struct EnforcementService: Service {
     ) throws -> EnforcementService {
         do {
             let nft = try Nftables()
-            try table.create(with: nft)
+            if let refused = try table.create(with: nft) {
+                logger.warning(
+                    "the existing table \(EnforcementTable.qualifiedName) has another layout (an older pinholed?): rebuilt; its pins and governed cgroups are lost",
+                    metadata: ["error": "\(refused.message.trimmingCharacters(in: .whitespacesAndNewlines))"])
+            }
             let appRules = NftablesAppRules(nft: nft, owners: settings.interfaceOwners)
             let pinner = ReportingPinner(NftablesPinner(nft: nft), appRules: appRules) { error in
                 logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])

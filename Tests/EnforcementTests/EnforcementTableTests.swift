@@ -89,6 +89,23 @@ import TestSupport
         #expect(listing.elements(ofSet: "governed").count == 1)
     }
 
+    @Test func aTableOfAnotherLayoutIsRebuiltNotAFailedStart() throws {
+        let ns = try NamespacedThread()
+        let (refused, again, listing) = try ns.run { () throws -> (NftablesError?, NftablesError?, NftListing) in
+            let nft = try Nftables()
+            // What an older pinholed left: `governed` declared without element counters.
+            try nft.run("table inet pinhole {\n  set governed { type cgroupsv2; }\n}\n")
+            let table = EnforcementTable()
+            let refused = try table.create(with: nft)
+            let again = try table.create(with: nft)
+            return (refused, again, try NftListing(nft.json("list table inet pinhole")))
+        }
+        #expect(refused?.message.contains("File exists") == true, "\(String(describing: refused))")
+        #expect(again == nil, "the rebuilt table is adopted as it is")
+        #expect(listing.all("chain").count == 3)
+        #expect(listing.all("rule").count == Self.rulesPerTable)
+    }
+
     @Test func removeDeletesTheTable() throws {
         let ns = try NamespacedThread()
         let (after, secondRemove) = try ns.run { () throws -> (NftListing, NftablesError?) in

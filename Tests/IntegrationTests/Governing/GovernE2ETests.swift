@@ -64,7 +64,10 @@ struct GovernE2ETests {
                   let root = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any],
                   let items = root["nftables"] as? [[String: Any]]
             else { throw TestFailure("nft -j list set governed: \(listing.stderr)") }
-            return items.compactMap { $0["set"] as? [String: Any] }.flatMap { ($0["elem"] as? [Any]) ?? [] }.map { "\($0)" }
+            // Elements carry counters: {"elem": {"val": "app-a.scope", "counter": {…}}}.
+            return items.compactMap { $0["set"] as? [String: Any] }.flatMap { ($0["elem"] as? [Any]) ?? [] }.map { item in
+                "\(((item as? [String: Any])?["elem"] as? [String: Any])?["val"] ?? item)"
+            }
         }
 
         /// Polls `governed()` until `condition` holds (5 s at most); the last listing.
