@@ -120,6 +120,13 @@ public final class NetlinkPinner: @unchecked Sendable {
         return expiries.values.count { $0 > moment }
     }
 
+    /// How many elements the kernel holds in `set` ("pin4", "pin6", "governed").
+    public func kernelCount(set: String) throws(NetlinkError) -> Int {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        return try writer.count(set: set)
+    }
+
     private func write(_ elements: [SetElement], delete: Bool) throws(NetlinkError) {
         writerLock.lock()
         defer { writerLock.unlock() }

@@ -72,6 +72,56 @@ public final class NetlinkSetWriter {
         try send(elements, type: UInt16(NFT_MSG_DELSETELEM.rawValue), flags: UInt16(NLM_F_ACK), verb: "delete")
     }
 
+    /// How many elements `set` of `inet pinhole` holds, from a
+    /// NFT_MSG_GETSETELEM dump (cheap next to nft's listing, which looks up
+    /// the path of every cgroup id it prints).
+    public func count(set: String) throws(NetlinkError) -> Int {
+        let what = "count the elements of inet pinhole \(set) (netlink dump)"
+        let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+        sequence &+= 1
+        let request = sequence
+        let header = nftnl_nlmsg_build_hdr(base, UInt16(NFT_MSG_GETSETELEM.rawValue), pinhole_nfproto_inet, UInt16(NLM_F_DUMP | NLM_F_ACK), request)!
+        try buildPayload(header, set: set, elements: [])
+        guard mnl_socket_sendto(socket, buffer.baseAddress, Int(header.pointee.nlmsg_len)) >= 0 else {
+            throw NetlinkError(operation: what, errno: Glibc.errno)
+        }
+        var total = 0
+        while true {
+            let count = recv(mnl_socket_get_fd(socket), receiveBuffer.baseAddress, receiveBuffer.count, 0)
+            if count < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw NetlinkError(operation: what, errno: Glibc.errno)
+            }
+            var offset = 0
+            while offset + MemoryLayout<nlmsghdr>.size <= count {
+                let message = receiveBuffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: nlmsghdr.self)
+                let length = Int(message.pointee.nlmsg_len)
+                guard length >= MemoryLayout<nlmsghdr>.size, offset + length <= count else { break }
+                defer { offset += (length + 3) & ~3 }
+                guard message.pointee.nlmsg_seq == request else { continue }
+                switch Int32(message.pointee.nlmsg_type) {
+                case NLMSG_DONE:
+                    return total
+                case NLMSG_ERROR:
+                    let code = receiveBuffer.load(fromByteOffset: offset + MemoryLayout<nlmsghdr>.size, as: Int32.self)
+                    if code != 0 { throw NetlinkError(operation: what, errno: -code) }
+                default:
+                    guard let parsed = nftnl_set_alloc() else { throw NetlinkError(operation: what, errno: ENOMEM) }
+                    defer { nftnl_set_free(parsed) }
+                    guard nftnl_set_elems_nlmsg_parse(message, parsed) >= 0 else {
+                        throw NetlinkError(operation: what, errno: Glibc.errno, detail: "unparsable NEWSETELEM message")
+                    }
+                    var found = 0
+                    nftnl_set_elem_foreach(parsed, { _, data in
+                        data!.assumingMemoryBound(to: Int.self).pointee += 1
+                        return 0
+                    }, &found)
+                    total += found
+                }
+            }
+        }
+    }
+
     private func send(_ elements: some Collection<SetElement>, type: UInt16, flags: UInt16, verb: String) throws(NetlinkError) {
         guard !elements.isEmpty else { return }
         var bySet: [String: [SetElement]] = [:]
