@@ -4,11 +4,12 @@ import PinholeCore
 import ServiceLifecycle
 
 /// Owns `table inet pinhole` for the daemon's lifetime: builds it at start
-/// (one transaction), hands out the pinner, and removes the table on a
-/// clean stop unless `fail_closed` keeps it (a crash always leaves it).
+/// (one transaction, nft text), hands out the pinner (raw netlink by cgroup
+/// id, batched on its own thread: `BatchingPinner`), and removes the table
+/// on a clean stop unless `fail_closed` keeps it (a crash always leaves it).
 struct EnforcementService: Service {
     let nft: Nftables
-    let pinner: ReportingPinner
+    let pinner: BatchingPinner
     let failClosed: Bool
     let logger: Logger
 
@@ -18,7 +19,7 @@ struct EnforcementService: Service {
         do {
             let nft = try Nftables()
             try EnforcementTable().create(with: nft)
-            let pinner = ReportingPinner(NftablesPinner(nft: nft)) { error in
+            let pinner = BatchingPinner(try NetlinkPinner()) { error in
                 logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])
             }
             logger.notice("enforcement on: table \(EnforcementTable.qualifiedName) built", metadata: ["fail_closed": "\(settings.failClosed)"])
@@ -30,6 +31,8 @@ struct EnforcementService: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
+        // The listeners are closed (stopped first): send what is queued, end the pin thread.
+        pinner.stop()
         guard !failClosed else {
             logger.notice("fail_closed: table \(EnforcementTable.qualifiedName) stays in place")
             return
