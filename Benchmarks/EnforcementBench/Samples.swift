@@ -28,10 +28,10 @@ struct Samples {
 
     var row: String {
         func f(_ v: Double) -> String { String(format: "%9.2f", v) }
-        return "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%8d", values.count)) \(f(percentile(0.5))) \(f(percentile(0.99))) \(f(mean))  \(goal)"
+        return "\(name.padding(toLength: 52, withPad: " ", startingAt: 0)) \(String(format: "%8d", values.count)) \(f(percentile(0.5))) \(f(percentile(0.99))) \(f(mean))  \(goal)"
     }
 
-    static let header = "\("scenario".padding(toLength: 44, withPad: " ", startingAt: 0)) \("n".leftPad(8)) \("p50 µs".leftPad(9)) \("p99 µs".leftPad(9)) \("mean µs".leftPad(9))  goal"
+    static let header = "\("scenario".padding(toLength: 52, withPad: " ", startingAt: 0)) \("n".leftPad(8)) \("p50 µs".leftPad(9)) \("p99 µs".leftPad(9)) \("mean µs".leftPad(9))  goal"
 }
 
 extension String {

@@ -49,8 +49,8 @@ struct Scenarios {
 
     /// What the pipeline sees: `BatchingPinner.pin` until its completion
     /// runs on the pin thread, one pin at a time (idle daemon).
-    mutating func batchedPin(_ pinner: BatchingPinner, rounds: Int) -> Samples {
-        var samples = Samples("new pin, batching thread, idle, 1 address", goal: "p50 ≤ 30, p99 ≤ 150", capacity: rounds)
+    mutating func batchedPin(_ pinner: BatchingPinner, rounds: Int, label: String) -> Samples {
+        var samples = Samples("new pin, \(label), idle, 1 address", goal: "p50 ≤ 30, p99 ≤ 150", capacity: rounds)
         let done = DispatchSemaphore(value: 0)
         let finished = Counter()
         for round in 0..<rounds {

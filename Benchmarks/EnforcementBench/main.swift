@@ -43,8 +43,11 @@ func runBench() throws {
         if failures.value <= 3 { log("pin failed: \(error)") }
     }
     defer { batching.stop() }
-    log("batching: \(rounds) pins one at a time…")
-    rows.append(scenarios.batchedPin(batching, rounds: rounds))
+    log("batching: \(rounds) pins one at a time, through the pin thread and inline…")
+    let threadOnly = BatchingPinner(netlink, inlineWhenIdle: false) { _ in failures.add() }
+    rows.append(scenarios.batchedPin(threadOnly, rounds: rounds, label: "pin thread always"))
+    threadOnly.stop()
+    rows.append(scenarios.batchedPin(batching, rounds: rounds, label: "BatchingPinner (inline when idle)"))
     log("already pinned: \(rounds * 20) calls…")
     let (already, inline) = try scenarios.alreadyPinned(batching, calls: rounds * 20)
     rows.append(already)

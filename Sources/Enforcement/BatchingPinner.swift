@@ -2,13 +2,17 @@ import Foundation
 import PinholeCore
 import Synchronization
 
-/// The query pipeline's `Pinner` over a `NetlinkPinner`, off the calling
-/// (reactor) thread: addresses already pinned with enough time left
-/// complete at once on the caller (no syscall); the rest go to one
-/// dedicated thread, which sends everything queued meanwhile as one
-/// netlink batch and then runs the completions. Under load, concurrent
-/// pins share one transaction (that is how 20,000 pins/s fit); idle, a
-/// pin costs one batch plus a thread wake-up.
+/// The query pipeline's `Pinner` over a `NetlinkPinner`. Addresses
+/// already pinned with enough time left complete at once on the caller
+/// (no syscall). The rest:
+///
+/// - when no batch is in flight (`inlineWhenIdle`, the default), are sent
+///   at once on the calling thread, with whatever is queued: one netlink
+///   transaction, ~6 µs, no thread wake-up (which cost 35 µs p50 / 100 µs
+///   p99 on a loaded 2-core box, pinhole-enforcement-bench);
+/// - while a batch is in flight, are queued; a dedicated thread sends
+///   everything queued meanwhile as one batch and then runs those
+///   completions. Concurrent pins so share one transaction.
 ///
 /// The reply leaves only after the kernel has the pin (`completion` runs
 /// after the batch's acks). A failed pin goes to `onFailure`; the answer
@@ -26,11 +30,17 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Request] = []
     private var stopping = false
+    /// A batch is being sent (by a caller or the pin thread): queue, do not send.
+    private var busy = false
+    private let inlineWhenIdle: Bool
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(_ pinner: NetlinkPinner, onFailure: @escaping @Sendable (NetlinkError) -> Void) {
+    /// - Parameter inlineWhenIdle: false: every pin goes through the pin
+    ///   thread (kept to measure the difference).
+    public init(_ pinner: NetlinkPinner, inlineWhenIdle: Bool = true, onFailure: @escaping @Sendable (NetlinkError) -> Void) {
         self.pinner = pinner
+        self.inlineWhenIdle = inlineWhenIdle
         self.onFailure = onFailure
         let thread = Thread { [unowned(unsafe) self] in self.serve() }
         thread.name = "pinhole-pin"
@@ -65,9 +75,18 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
             onFailure(NetlinkError(operation: "pin for \(cgroupPath)", errno: ECANCELED, detail: "the pinner is stopped"))
             return completion()
         }
-        queue.append(Request(elements: elements, completion: completion))
-        condition.signal()
+        let request = Request(elements: elements, completion: completion)
+        guard inlineWhenIdle, !busy else {
+            queue.append(request)
+            condition.signal()
+            condition.unlock()
+            return
+        }
+        busy = true
+        let batch = [request] + queue
+        queue.removeAll(keepingCapacity: true)
         condition.unlock()
+        send(batch)
     }
 
     /// Drops what is remembered about `cgroupPath` (it went away).
@@ -89,21 +108,39 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
     private func serve() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
-            if queue.isEmpty && stopping {
+            while (queue.isEmpty || busy) && !stopping { condition.wait() }
+            if queue.isEmpty && !busy && stopping {
                 condition.unlock()
                 finished.signal()
                 return
             }
+            if busy {
+                // Stopping while a caller sends: it wakes us when done.
+                condition.wait()
+                condition.unlock()
+                continue
+            }
+            busy = true
             let batch = queue
             queue.removeAll(keepingCapacity: true)
             condition.unlock()
-            do {
-                try pinner.send(batch.flatMap(\.elements))
-            } catch {
-                onFailure(error)
-            }
-            for request in batch { request.completion() }
+            send(batch)
         }
+    }
+
+    /// Sends `batch` as one transaction (the caller has set `busy`), clears
+    /// `busy`, wakes the pin thread for what queued meanwhile, and runs the
+    /// batch's completions.
+    private func send(_ batch: [Request]) {
+        do {
+            try pinner.send(batch.count == 1 ? batch[0].elements : batch.flatMap(\.elements))
+        } catch {
+            onFailure(error)
+        }
+        condition.lock()
+        busy = false
+        condition.signal()
+        condition.unlock()
+        for request in batch { request.completion() }
     }
 }
