@@ -47,23 +47,33 @@ struct Scenarios {
         return samples
     }
 
-    /// What the pipeline sees: `BatchingPinner.pin` until its completion
-    /// runs on the pin thread, one pin at a time (idle daemon).
-    mutating func batchedPin(_ pinner: BatchingPinner, rounds: Int, label: String) -> Samples {
-        var samples = Samples("new pin, \(label), idle, 1 address", goal: "p50 ≤ 30, p99 ≤ 150", capacity: rounds)
+    /// The three ways to pin one new address, one at a time (an idle
+    /// daemon), interleaved round by round so the box's noise hits all
+    /// alike: `NetlinkPinner.pin` on the caller; `BatchingPinner` always
+    /// through its thread; `BatchingPinner` inline when idle (pinholed's).
+    mutating func compared(_ netlink: NetlinkPinner, threadOnly: BatchingPinner, inline: BatchingPinner, rounds: Int) -> [Samples] {
+        var direct = Samples("new pin, netlink on the caller, 1 address", goal: "p50 ≤ 30, p99 ≤ 150", capacity: rounds)
+        var viaThread = Samples("new pin, via the pin thread, 1 address", goal: "p50 ≤ 30, p99 ≤ 150", capacity: rounds)
+        var pinholed = Samples("new pin, BatchingPinner (pinholed), 1 address", goal: "p50 ≤ 30, p99 ≤ 150", capacity: rounds)
         let done = DispatchSemaphore(value: 0)
         let finished = Counter()
         for round in 0..<rounds {
-            let address = fresh()
-            let start = nowNanoseconds()
-            pinner.pin([address], cgroupPath: cgroups[round % cgroups.count], seconds: 600) {
-                finished.store(nowNanoseconds())
-                done.signal()
+            let cgroup = cgroups[round % cgroups.count]
+            var address = fresh()
+            var start = nowNanoseconds()
+            if (try? netlink.pin(cgroupPath: cgroup, addresses: [address], timeout: 600)) != nil { direct.add(nowNanoseconds() - start) }
+            for (pinner, index) in [(threadOnly, 0), (inline, 1)] {
+                address = fresh()
+                start = nowNanoseconds()
+                pinner.pin([address], cgroupPath: cgroup, seconds: 600) {
+                    finished.store(nowNanoseconds())
+                    done.signal()
+                }
+                done.wait()
+                if index == 0 { viaThread.add(finished.value - start) } else { pinholed.add(finished.value - start) }
             }
-            done.wait()
-            samples.add(finished.value - start)
         }
-        return samples
+        return [direct, viaThread, pinholed]
     }
 
     /// Addresses pinned with plenty of time left: no syscall, completion on the caller.

@@ -34,20 +34,18 @@ func runBench() throws {
     log("text path: \(min(rounds, 2000)) pins…")
     rows.append(try scenarios.textPin(rounds: min(rounds, 2000)))
     let netlink = try NetlinkPinner()
-    log("netlink: \(rounds) pins, 1 and 4 addresses…")
-    rows.append(try scenarios.netlinkPin(netlink, rounds: rounds, perCall: 1, label: ""))
-    rows.append(try scenarios.netlinkPin(netlink, rounds: rounds, perCall: 4, label: " (1 v6)"))
     let failures = Counter()
     let batching = BatchingPinner(netlink) { error in
         failures.add()
         if failures.value <= 3 { log("pin failed: \(error)") }
     }
     defer { batching.stop() }
-    log("batching: \(rounds) pins one at a time, through the pin thread and inline…")
+    log("new pins, one at a time: \(rounds) rounds of netlink on the caller, via the pin thread, BatchingPinner (interleaved)…")
     let threadOnly = BatchingPinner(netlink, inlineWhenIdle: false) { _ in failures.add() }
-    rows.append(scenarios.batchedPin(threadOnly, rounds: rounds, label: "pin thread always"))
+    rows += scenarios.compared(netlink, threadOnly: threadOnly, inline: batching, rounds: rounds)
     threadOnly.stop()
-    rows.append(scenarios.batchedPin(batching, rounds: rounds, label: "BatchingPinner (inline when idle)"))
+    log("netlink: \(rounds) pins of 4 addresses…")
+    rows.append(try scenarios.netlinkPin(netlink, rounds: rounds, perCall: 4, label: " (1 v6)"))
     log("already pinned: \(rounds * 20) calls…")
     let (already, inline) = try scenarios.alreadyPinned(batching, calls: rounds * 20)
     rows.append(already)
