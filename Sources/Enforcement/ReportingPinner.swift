@@ -1,24 +1,26 @@
 import PinholeCore
 
-/// The query pipeline's `Pinner` over an `NftablesPinner`: pins
-/// synchronously on the calling thread (one nft transaction, none when
-/// every address is pinned already) and then lets the answer go. A failed
-/// pin is handed to `onFailure` (the daemon logs and counts it); the answer
-/// still leaves, and a governed app's connect then fails closed.
+/// The `Pinner` the query pipeline and the cgroup governor share: pins go
+/// through a `BatchingPinner` (netlink, by cgroup id; the answer leaves
+/// once the kernel has them), governing through the `GovernedSet`, and a
+/// profile's interfaces and static ranges through `NftablesAppRules`. A
+/// failure is handed to `onFailure` (the daemon logs it); the answer still
+/// leaves, and a governed app's connect then fails closed.
 public final class ReportingPinner: Pinner {
-    public let pinner: NftablesPinner
+    /// Pins, by netlink (its own failures go to its own `onFailure`).
+    public let pins: BatchingPinner
+    /// The governed cgroups: a repeat costs a set lookup, not an nft call.
+    public let governedSet: GovernedSet
     /// Interfaces, owners and static ranges per app; nil: none applied.
     public let appRules: NftablesAppRules?
     public let onFailure: @Sendable (NftablesError) -> Void
-    /// The governed cgroups: a repeat costs a set lookup, not an nft call.
-    public let governedSet: GovernedSet
 
     public init(
-        _ pinner: NftablesPinner, governedSet: GovernedSet? = nil, appRules: NftablesAppRules? = nil,
+        pins: BatchingPinner, governedSet: GovernedSet, appRules: NftablesAppRules? = nil,
         onFailure: @escaping @Sendable (NftablesError) -> Void
     ) {
-        self.pinner = pinner
-        self.governedSet = governedSet ?? GovernedSet(nft: pinner.nft)
+        self.pins = pins
+        self.governedSet = governedSet
         self.appRules = appRules
         self.onFailure = onFailure
     }
@@ -40,17 +42,14 @@ public final class ReportingPinner: Pinner {
         }
     }
 
-    /// Forgets the pins remembered for `cgroupPath` (its cgroup went away).
+    /// Forgets what is remembered for `cgroupPath` (its cgroup went away:
+    /// a new one at that path is a new cgroup id to the kernel).
     public func forget(cgroupPath: String) {
-        pinner.forget(cgroupPath: cgroupPath)
+        pins.forget(cgroupPath: cgroupPath)
+        appRules?.forget(cgroupPath: cgroupPath)
     }
 
     public func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void) {
-        do {
-            _ = try pinner.pin(cgroupPath: cgroupPath, addresses: addresses, timeout: Int(seconds))
-        } catch {
-            onFailure(error)
-        }
-        completion()
+        pins.pin(addresses, cgroupPath: cgroupPath, seconds: seconds, completion: completion)
     }
 }

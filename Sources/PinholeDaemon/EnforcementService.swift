@@ -4,8 +4,9 @@ import PinholeCore
 import ServiceLifecycle
 
 /// Owns `table inet pinhole` for the daemon's lifetime: builds it at start
-/// (one transaction), hands out the pinner, and removes the table on a
-/// clean stop unless `fail_closed` keeps it (a crash always leaves it).
+/// (one transaction, nft text), hands out the pinner (raw netlink by cgroup
+/// id, batched on its own thread: `BatchingPinner`), and removes the table
+/// on a clean stop unless `fail_closed` keeps it (a crash always leaves it).
 struct EnforcementService: Service {
     let nft: Nftables
     let pinner: ReportingPinner
@@ -24,9 +25,12 @@ struct EnforcementService: Service {
                     "the existing table \(EnforcementTable.qualifiedName) has another layout (an older pinholed?): rebuilt; its pins and governed cgroups are lost",
                     metadata: ["error": "\(refused.message.trimmingCharacters(in: .whitespacesAndNewlines))"])
             }
-            let appRules = NftablesAppRules(nft: nft, owners: settings.interfaceOwners)
-            let pinner = ReportingPinner(NftablesPinner(nft: nft), appRules: appRules) { error in
+            let pins = BatchingPinner(try NetlinkPinner()) { error in
                 logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])
+            }
+            let appRules = NftablesAppRules(nft: nft, owners: settings.interfaceOwners)
+            let pinner = ReportingPinner(pins: pins, governedSet: GovernedSet(nft: nft), appRules: appRules) { error in
+                logger.warning("governing or app rules failed", metadata: ["error": "\(error)"])
             }
             logger.notice("enforcement on: table \(EnforcementTable.qualifiedName) built", metadata: ["fail_closed": "\(settings.failClosed)"])
             return EnforcementService(nft: nft, pinner: pinner, failClosed: settings.failClosed, logger: logger)
@@ -37,6 +41,8 @@ struct EnforcementService: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
+        // The listeners are closed (stopped first): send what is queued, end the pin thread.
+        pinner.pins.stop()
         guard !failClosed else {
             logger.notice("fail_closed: table \(EnforcementTable.qualifiedName) stays in place")
             return

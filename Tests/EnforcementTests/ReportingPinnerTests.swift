@@ -6,8 +6,9 @@ import Testing
 import TestSupport
 
 @Suite struct ReportingPinnerTests {
-    /// Through the pipeline's protocol: the element is in the kernel when
-    /// the completion runs; a failure is reported and the answer still goes.
+    /// Through the pipeline's protocol (as pinholed builds it): the element
+    /// is in the kernel when the completion runs; a failure is reported and
+    /// the answer still goes.
     @Test func pinsBeforeCompletingAndReportsFailures() throws {
         let ns = try NamespacedThread()
         let (pinnedBeforeCompletion, failures, completions) = try ns.run { () throws -> (Bool, [String], Int) in
@@ -16,7 +17,11 @@ import TestSupport
             let cgroup = try makeCgroup("pin-proto.scope")
             defer { removeCgroup(cgroup) }
             let failures = Mutex<[String]>([])
-            let pinner: any Pinner = ReportingPinner(NftablesPinner(nft: nft)) { error in failures.withLock { $0.append(error.message) } }
+            let pins = BatchingPinner(try NetlinkPinner()) { error in failures.withLock { $0.append("\(error)") } }
+            defer { pins.stop() }
+            let pinner: any Pinner = ReportingPinner(pins: pins, governedSet: GovernedSet(nft: nft)) { error in
+                failures.withLock { $0.append(error.message) }
+            }
             let seen = Mutex<(Bool, Int)>((false, 0))
             pinner.pin([IPAddress("192.0.2.44")!], cgroupPath: cgroup, seconds: 600) {
                 let elements = (try? NftListing(nft.json("list set inet pinhole pin4")).elements(ofSet: "pin4")) ?? []
@@ -31,6 +36,6 @@ import TestSupport
         #expect(pinnedBeforeCompletion)
         #expect(completions == 2)
         #expect(failures.count == 1)
-        #expect(failures.first?.contains("cgroupv2 path fails") == true, "\(failures)")
+        #expect(failures.first?.contains("no-such-cgroup.scope") == true, "\(failures)")
     }
 }
