@@ -18,11 +18,7 @@ import TestSupport
 
     @Test func aPinnedResolverStillCannotBeUsedForEncryptedDNS() throws {
         let ns = try NamespacedThread()
-        let veth = try ns.shell("""
-            ip link add pinhole0 type veth peer name pinhole1 && ip addr add 10.77.0.1/24 dev pinhole0 \
-            && ip link set pinhole0 up && ip link set pinhole1 up
-            """)
-        try #require(veth.status == 0, "veth: \(veth.output)")
+        try ns.addVeth()
         let (nft, app, other) = try ns.run { () throws -> (Nftables, String, String) in
             let nft = try Nftables()
             try EnforcementTable(rejectsEncryptedDNS: true).create(with: nft)

@@ -11,11 +11,7 @@ import TestSupport
 @Suite struct NetlinkConnectTests {
     @Test func elementsAddedByIDGovernAndOpen() throws {
         let ns = try NamespacedThread()
-        let veth = try ns.shell("""
-            ip link add pinhole0 type veth peer name pinhole1 && ip addr add 10.77.0.1/24 dev pinhole0 \
-            && ip link set pinhole0 up && ip link set pinhole1 up
-            """)
-        try #require(veth.status == 0, "veth: \(veth.output)")
+        try ns.addVeth()
         let (pinner, app, child) = try ns.run { () throws -> (BatchingPinner, String, String) in
             let nft = try Nftables()
             try EnforcementTable().create(with: nft)

@@ -30,11 +30,7 @@ import TestSupport
 
     @Test func markedPacketsPassAndAreNotRedirected() throws {
         let ns = try NamespacedThread()
-        let veth = try ns.shell("""
-            ip link add pinhole0 type veth peer name pinhole1 && ip addr add 10.77.0.1/24 dev pinhole0 \
-            && ip link set pinhole0 up && ip link set pinhole1 up
-            """)
-        try #require(veth.status == 0, "veth: \(veth.output)")
+        try ns.addVeth()
         let table = EnforcementTable(
             ownMark: Self.mark,
             capture: DNSCapture(listeners: [DNSCapture.Endpoint(address: IPAddress("127.0.0.1")!, port: 53)]))
