@@ -1,4 +1,5 @@
 import ArgumentParser
+import Attribution
 import Enforcement
 import Foundation
 
@@ -13,13 +14,14 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON (apps and totals) instead of a table.") var json = false
 
     func run() throws {
-        let status: EnforcementStatus
+        var status: EnforcementStatus
         do {
             status = try EnforcementStatus.read(with: try Nftables())
         } catch {
             FileHandle.standardError.write(Data("pinhole: \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))\n".utf8))
             throw ExitCode.failure
         }
+        status = Self.namingCgroupIDs(status)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -27,6 +29,15 @@ struct Status: ParsableCommand {
         } else {
             print(Self.table(status), terminator: "")
         }
+    }
+
+    /// On a hybrid host (cgroup2 at /sys/fs/cgroup/unified) nft, resolving
+    /// paths against /sys/fs/cgroup, lists every cgroup as a bare id:
+    /// named here through the cgroup2 mount this process sees. An id of a
+    /// cgroup that is gone stays a number.
+    static func namingCgroupIDs(_ status: EnforcementStatus) -> EnforcementStatus {
+        guard status.apps.contains(where: { UInt64($0.cgroup) != nil }), let tree = try? CgroupTree() else { return status }
+        return status.namingCgroups(tree.relativePaths())
     }
 
     /// The human form: one row per app, then a totals line.
