@@ -11,9 +11,11 @@ import Glibc
 /// /sys/fs/cgroup/unified) no cgroup2 path exists there: governing fails and
 /// listings show bare ids. `makeVisible()` moves the whole process into a
 /// private mount namespace with `/` recursively private (nothing propagates
-/// back to the host), the v1 tree detached and the cgroup2 mount bound at
-/// /sys/fs/cgroup, so there is exactly one cgroup2 mount and it is where
-/// nft, `CgroupIds`, `CgroupTree` and the cgroup watcher all look.
+/// back to the host) and the cgroup2 mount bound over /sys/fs/cgroup, where
+/// nft, `CgroupIds` (the last cgroup2 line of mountinfo) and `CgroupTree` /
+/// the cgroup watcher (`visibleCgroup2MountPoint`) all look. mountinfo
+/// still lists the covered /sys/fs/cgroup/unified first: code that finds
+/// cgroup2 must use those two rules, not the first cgroup2 line.
 ///
 /// Why the whole process and not one libnftables thread of its own
 /// (unshare(CLONE_FS | CLONE_NEWNS) on that thread, as the tests'
@@ -75,21 +77,16 @@ public enum CgroupMountView {
                 operation: "moving into a private mount namespace", errno: 0,
                 detail: "the process has \(threads) threads; unshare would move only the calling one")
         }
-        // Opened before anything moves: the bind's source, wherever the tree goes.
-        let fd = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw CgroupMountViewError(operation: "open \(source)", errno: errno) }
-        defer { close(fd) }
         guard pinhole_unshare(PINHOLE_CLONE_NEWNS) == 0 else {
             throw CgroupMountViewError(operation: "unshare(CLONE_NEWNS)", errno: errno, detail: "needs CAP_SYS_ADMIN")
         }
         guard mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0 else {
             throw CgroupMountViewError(operation: "making / recursively private in the new mount namespace", errno: errno)
         }
-        // The v1 tree goes (in this namespace only), so mountinfo lists one
-        // cgroup2 mount, at `target`; when it is no mount point of its own,
-        // the bind simply covers the directory.
-        _ = umount2(target, Int32(MNT_DETACH))
-        guard mount("/proc/self/fd/\(fd)", target, nil, UInt(MS_BIND), nil) == 0 else {
+        // By path, in the new namespace (a mount of the old one, e.g. through
+        // an fd opened before unshare, cannot be bound: EINVAL). It covers the
+        // v1 tree, which stays listed in mountinfo below it, unreachable.
+        guard mount(source, target, nil, UInt(MS_BIND), nil) == 0 else {
             throw CgroupMountViewError(operation: "bind-mounting \(source) on \(target)", errno: errno)
         }
         guard access(target + "/cgroup.controllers", F_OK) == 0 else {

@@ -1,14 +1,14 @@
 extension EnforcementStatus {
-    /// The same status with cgroups that nft listed as bare numeric ids
-    /// (it names cgroups by path only when the cgroup2 root is mounted at
-    /// /sys/fs/cgroup, not on hybrid hosts, and never for a cgroup that is
-    /// gone) named by `names` (id → path relative to the cgroup2 root); ids
-    /// not in `names` stay as they are.
-    public func namingCgroups(_ names: [UInt64: String]) -> EnforcementStatus {
+    /// The same status with each app's cgroup as `rename` gives it (nil:
+    /// kept), apps that come to the same name merged. nft names a cgroup by
+    /// the first path under /sys/fs/cgroup whose inode number is its id: on
+    /// a hybrid host that is "unified/…" (or, when inode numbers collide, a
+    /// v1 directory), and a bare id when it finds none (a cgroup that is gone).
+    public func namingCgroups(_ rename: (String) -> String?) -> EnforcementStatus {
         var merged: [String: App] = [:]
         for app in apps {
             var named = app
-            if let id = UInt64(app.cgroup), let path = names[id] { named.cgroup = path }
+            if let name = rename(app.cgroup) { named.cgroup = name }
             guard var existing = merged[named.cgroup] else {
                 merged[named.cgroup] = named
                 continue

@@ -31,13 +31,20 @@ struct Status: ParsableCommand {
         }
     }
 
-    /// On a hybrid host (cgroup2 at /sys/fs/cgroup/unified) nft, resolving
-    /// paths against /sys/fs/cgroup, lists every cgroup as a bare id:
-    /// named here through the cgroup2 mount this process sees. An id of a
-    /// cgroup that is gone stays a number.
+    /// nft names cgroups by a path it finds under /sys/fs/cgroup (or a bare
+    /// id): on a hybrid host (cgroup2 at /sys/fs/cgroup/unified) that is
+    /// "unified/app.scope", or a v1 directory with the same inode number.
+    /// Named here by the id's path relative to the cgroup2 root this process
+    /// sees; an id of a cgroup that is gone stays a number.
     static func namingCgroupIDs(_ status: EnforcementStatus) -> EnforcementStatus {
-        guard status.apps.contains(where: { UInt64($0.cgroup) != nil }), let tree = try? CgroupTree() else { return status }
-        return status.namingCgroups(tree.relativePaths())
+        let hybrid = CgroupMountView.misplacedCgroup2Mount() != nil
+        guard hybrid || status.apps.contains(where: { UInt64($0.cgroup) != nil }), let tree = try? CgroupTree() else { return status }
+        let paths = tree.relativePaths()
+        return status.namingCgroups { listed in
+            if let id = UInt64(listed) { return paths[id] }
+            guard hybrid, let id = try? CgroupTree.id(ofDirectory: CgroupMountView.target + "/" + listed) else { return nil }
+            return paths[id]
+        }
     }
 
     /// The human form: one row per app, then a totals line.

@@ -1,8 +1,8 @@
 import Enforcement
 import Testing
 
-/// `EnforcementStatus.namingCgroups`: the bare ids nft lists on a hybrid
-/// host (or for cgroups that are gone) named by path where the id is known.
+/// `EnforcementStatus.namingCgroups`: the names nft lists on a hybrid host
+/// (bare ids, "unified/…") renamed, apps that come to one name merged.
 struct EnforcementStatusNamingTests {
     /// An nft JSON listing naming cgroups by id, as in a hybrid view.
     static let listing = """
@@ -20,7 +20,7 @@ struct EnforcementStatusNamingTests {
         let raw = try EnforcementStatus(json: Self.listing)
         #expect(raw.apps.map(\.cgroup) == ["4242", "77", "app-b.scope"])
 
-        let named = raw.namingCgroups([4242: "system.slice/shop.service", 5: "other.scope"])
+        let named = raw.namingCgroups { ["4242": "system.slice/shop.service", "5": "other.scope"][$0] }
         #expect(named.apps.map(\.cgroup) == ["77", "app-b.scope", "system.slice/shop.service"])
         let shop = named.apps.first { $0.cgroup == "system.slice/shop.service" }
         #expect(shop?.governed == true && shop?.blocked == 3 && shop?.pins4 == 1)
@@ -29,7 +29,7 @@ struct EnforcementStatusNamingTests {
 
     @Test func anIdAndThePathItNamesAreOneApp() throws {
         let raw = try EnforcementStatus(json: Self.listing)
-        let named = raw.namingCgroups([4242: "app-b.scope"])
+        let named = raw.namingCgroups { $0 == "4242" ? "app-b.scope" : nil }
         let app = named.apps.first { $0.cgroup == "app-b.scope" }
         #expect(app?.pins4 == 2 && app?.governed == true && app?.blocked == 3)
         #expect(named.apps.count == 2)
