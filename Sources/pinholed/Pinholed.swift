@@ -45,8 +45,13 @@ struct Pinholed: AsyncParsableCommand {
     static func main() async {
         let command: Pinholed
         do {
-            guard let parsed = try parseAsRoot() as? Pinholed else { exit(withError: nil) }
-            command = parsed
+            var parsed = try parseAsRoot()
+            guard let pinholed = parsed as? Pinholed else {
+                // --help comes back as ArgumentParser's own help command.
+                try parsed.run()
+                exit(withError: nil)
+            }
+            command = pinholed
         } catch {
             exit(withError: error)
         }

@@ -66,7 +66,7 @@ struct HybridCgroupE2ETests {
         #expect((app?["pins4"] as? Int ?? 0) >= 1, "\(apps)")
         #expect(!apps.contains { $0["cgroup"] as? String == id || $0["cgroup"] as? String == "unified/app-a.scope" }, "\(apps)")
         let table = try sandbox.run(pinhole, ["status"])
-        #expect(table.stdout.contains("app-a.scope"), "\(table.stdout)\(table.stderr)")
+        #expect(table.stdout.split(separator: "\n").contains { $0.hasPrefix("app-a.scope ") }, "\(table.stdout)\(table.stderr)")
 
         // pinhole exec (in the hybrid view) makes its scope in the real cgroup2
         // mount; pinholed governs and marks it before the command runs.
