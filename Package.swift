@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "pinhole",
             dependencies: [
-                "PinholeDaemon", "Enforcement",
+                "PinholeDaemon", "Enforcement", "Attribution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -22,10 +22,11 @@ public final class CgroupTree: Sendable {
     /// Most cgroups the id → path map holds (the walk stops there).
     private static let walkLimit = 100_000
 
-    /// Opens the cgroup2 mount at `mountPoint`, or the one /proc/self/mountinfo names.
+    /// Opens the cgroup2 mount at `mountPoint`, or the one this process sees
+    /// (`visibleCgroup2MountPoint`: /sys/fs/cgroup when cgroup2 is there).
     public init(mountPoint: String? = nil) throws(ProcessReadError) {
         let point: String
-        if let mountPoint { point = mountPoint } else { point = try Self.cgroup2MountPoint() }
+        if let mountPoint { point = mountPoint } else { point = try Self.visibleCgroup2MountPoint() }
         let fd = open(point, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ProcessReadError(path: point, errno: errno) }
         self.mountPoint = point

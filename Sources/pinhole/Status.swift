@@ -1,4 +1,5 @@
 import ArgumentParser
+import Attribution
 import Enforcement
 import Foundation
 
@@ -13,19 +14,36 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON (apps and totals) instead of a table.") var json = false
 
     func run() throws {
-        let status: EnforcementStatus
+        var status: EnforcementStatus
         do {
             status = try EnforcementStatus.read(with: try Nftables())
         } catch {
             FileHandle.standardError.write(Data("pinhole: \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))\n".utf8))
             throw ExitCode.failure
         }
+        status = Self.namingCgroupIDs(status)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
             print(Self.table(status), terminator: "")
+        }
+    }
+
+    /// nft names cgroups by a path it finds under /sys/fs/cgroup (or a bare
+    /// id): on a hybrid host (cgroup2 at /sys/fs/cgroup/unified) that is
+    /// "unified/app.scope", or a v1 directory with the same inode number.
+    /// Named here by the id's path relative to the cgroup2 root this process
+    /// sees; an id of a cgroup that is gone stays a number.
+    static func namingCgroupIDs(_ status: EnforcementStatus) -> EnforcementStatus {
+        let hybrid = CgroupMountView.misplacedCgroup2Mount() != nil
+        guard hybrid || status.apps.contains(where: { UInt64($0.cgroup) != nil }), let tree = try? CgroupTree() else { return status }
+        let paths = tree.relativePaths()
+        return status.namingCgroups { listed in
+            if let id = UInt64(listed) { return paths[id] }
+            guard hybrid, let id = try? CgroupTree.id(ofDirectory: CgroupMountView.target + "/" + listed) else { return nil }
+            return paths[id]
         }
     }
 

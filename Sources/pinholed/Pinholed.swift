@@ -39,7 +39,50 @@ struct Pinholed: AsyncParsableCommand {
     @Flag(name: .long, help: "Check the configuration, print the effective settings and exit.")
     var checkConfig = false
 
+    /// Parses the command line and starts; replaces ArgumentParser's
+    /// `main`, whose `run()` starts on the concurrency pool, so that the
+    /// cgroup mount view is set up while the process still has one thread.
+    static func main() async {
+        let command: Pinholed
+        do {
+            var parsed = try parseAsRoot()
+            guard let pinholed = parsed as? Pinholed else {
+                // --help comes back as ArgumentParser's own help command.
+                try parsed.run()
+                exit(withError: nil)
+            }
+            command = pinholed
+        } catch {
+            exit(withError: error)
+        }
+        // No `await` before this: every thread pinholed starts must inherit the view.
+        guard let prepared = command.prepare() else { return }
+        await command.serve(prepared.config, logger: prepared.logger)
+    }
+
     func run() async throws {
+        guard let prepared = prepare() else { return }
+        await serve(prepared.config, logger: prepared.logger)
+    }
+
+    /// Everything before the daemon's first thread: the configuration,
+    /// logging, `--check-config` (then nil), the cgroup mount view.
+    private func prepare() -> (config: DaemonConfig, logger: Logger)? {
+        let (loaded, logger) = configureAndLog()
+        if checkConfig {
+            printSummary(loaded)
+            return nil
+        }
+        do {
+            try Daemon.prepareCgroupView(loaded, logger: logger)
+        } catch {
+            fail("pinholed: \(error)")
+        }
+        return (loaded, logger)
+    }
+
+    /// Loads the configuration with the flags applied and bootstraps logging.
+    private func configureAndLog() -> (DaemonConfig, Logger) {
         let configPath = config ?? ConfigLoader.defaultPath
         let loaded: DaemonConfig
         do {
@@ -58,18 +101,20 @@ struct Pinholed: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let logger = Logger(label: "pinholed")
+        return (loaded, Logger(label: "pinholed"))
+    }
 
-        if checkConfig {
-            do {
-                print(try loaded.summary())
-            } catch {
-                fail("pinholed: \(error)")
-            }
-            return
-        }
+    private func printSummary(_ loaded: DaemonConfig) {
         do {
-            try await Daemon.run(config: loaded, configPath: configPath, logger: logger)
+            print(try loaded.summary())
+        } catch {
+            fail("pinholed: \(error)")
+        }
+    }
+
+    private func serve(_ loaded: DaemonConfig, logger: Logger) async {
+        do {
+            try await Daemon.run(config: loaded, configPath: config ?? ConfigLoader.defaultPath, logger: logger)
         } catch {
             fail("pinholed: \(error)")
         }

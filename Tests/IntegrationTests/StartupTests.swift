@@ -53,6 +53,9 @@ import TestSupport
         let version = try CommandRunner.run(binary, ["--version"])
         #expect(version.status == 0)
         #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true, "\(version.output)")
+        // pinholed's own main (the cgroup view is set up before any thread) still answers --help.
+        let help = try CommandRunner.run(binary, ["--help"])
+        #expect(help.status == 0 && help.output.contains("--check-config"), "\(help.output)")
 
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).toml")
         try "[server]\nlisten = [\"127.0.0.1:5399\"]\n[upstream]\nservers = [\"127.0.0.1:5398\"]\n".write(to: config, atomically: true, encoding: .utf8)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A private network + mount + cgroup namespace with cgroup2 mounted at
-/// /sys/fs/cgroup, for end-to-end tests that must not touch the host.
+/// /sys/fs/cgroup (or as on a hybrid host: `NamespaceSandboxLayout`), for
+/// end-to-end tests that must not touch the host.
 ///
 /// On the host it is one cgroup, `pinhole-test-<uuid>`, under this test
 /// process's own v2 cgroup; inside, that cgroup is the root `/`. A holder
@@ -18,6 +19,8 @@ public final class NamespaceSandbox: @unchecked Sendable {
     /// The sandbox's root cgroup as a host directory
     /// (e.g. /sys/fs/cgroup/unified/pinhole-test-<uuid>).
     public let hostPath: String
+    /// How cgroups are mounted inside.
+    public let layout: NamespaceSandboxLayout
     /// The pid of the holder process whose namespaces programs join.
     public let holderPID: pid_t
     private let holder: SandboxProcess
@@ -43,11 +46,12 @@ public final class NamespaceSandbox: @unchecked Sendable {
     public static var shouldRun: Bool { unavailableReason == nil || TestEnvironment.requireE2E }
 
     /// Creates the cgroup, starts the holder and waits until its namespaces
-    /// are ready (cgroup2 mounted, lo up).
-    public init() throws {
+    /// are ready (cgroup2 mounted as `layout` says, lo up).
+    public init(layout: NamespaceSandboxLayout = .unified) throws {
         if let reason = Self.unavailableReason { throw TestFailure(reason) }
         let mount = CgroupV2.mountPoint()!
         let own = CgroupV2.path()!
+        self.layout = layout
         name = "pinhole-test-\(UUID().uuidString.lowercased())"
         hostPath = (mount + (own == "/" ? "" : own)) + "/" + name
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(name)
@@ -59,7 +63,7 @@ public final class NamespaceSandbox: @unchecked Sendable {
         }
         let holderOut = directory.appendingPathComponent("holder.out")
         let holderErr = directory.appendingPathComponent("holder.err")
-        let inner = "mount -t cgroup2 none /sys/fs/cgroup && ip link set lo up && echo ready && exec sleep 1000000"
+        let inner = layout.mountScript + " && ip link set lo up && echo ready && exec sleep 1000000"
         // The pid joins the sandbox cgroup before unshare -C, so that cgroup
         // becomes the namespace's root; unshare and sh exec, keeping the pid.
         let arguments = [
