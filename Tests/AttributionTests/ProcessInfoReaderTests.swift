@@ -115,5 +115,5 @@ func realPath(_ path: String) -> String {
 func temporaryDirectory() throws -> String {
     var template = Array("/tmp/pinhole-procfs-XXXXXX".utf8CString)
     guard mkdtemp(&template) != nil else { throw TestError("mkdtemp: errno \(errno)") }
-    return String(cString: template)
+    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -49,7 +49,7 @@ import TestSupport
         #expect(try ns.shell(Self.connectScript(other)).status == Self.letThrough)
 
         // Pinned: let through, for the app and what runs below it; another address stays refused.
-        try ns.run { try pinner.pin(cgroupPath: app, addresses: [IPAddress("10.77.0.2")!], timeout: 60) }
+        _ = try ns.run { try pinner.pin(cgroupPath: app, addresses: [IPAddress("10.77.0.2")!], timeout: 60) }
         #expect(try ns.shell(Self.connectScript(app)).status == Self.letThrough)
         #expect(try ns.shell(Self.connectScript(child)).status == Self.letThrough)
         #expect(try ns.shell(Self.connectScript(app, to: "10.77.0.3")).output.contains("Connection refused"))
