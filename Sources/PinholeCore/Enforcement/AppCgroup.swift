@@ -6,16 +6,20 @@ public enum AppCgroup {
     /// The path of `identity`'s app cgroup, without the leading slash (the
     /// form nft's text syntax takes, relative to the cgroup2 root).
     public static func path(of identity: AppIdentity) -> String {
-        path(cgroupPath: identity.cgroupPath, unit: identity.unit, userUnit: identity.userUnit)
+        identity.appCgroup
     }
 
     /// The app cgroup of a process in `cgroupPath` whose system unit is
     /// `unit` and user unit `userUnit`, without the leading slash.
     public static func path(cgroupPath: String, unit: String?, userUnit: String?) -> String {
-        // Fast path, run for every answer: the unit is the last component (no split and join).
-        if let last = userUnit ?? unit, let path = unitLast(cgroupPath, last) { return path }
+        derive(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit)
+    }
+
+    /// The deepest path component naming the unit (a user unit sits below
+    /// user@UID.service) and everything above it; the whole path when no
+    /// component names it.
+    static func derive(cgroupPath: String, unit: String?, userUnit: String?) -> String {
         let components = cgroupPath.split(separator: "/", omittingEmptySubsequences: true)
-        // The deepest component naming the unit: a user unit sits below user@UID.service.
         for unit in [userUnit, unit].compactMap({ $0 }) {
             if let index = components.lastIndex(where: { $0 == unit }) {
                 return components[...index].joined(separator: "/")
@@ -34,14 +38,5 @@ public enum AppCgroup {
         }
         let relative = cgroupPath.split(separator: "/").joined(separator: "/")
         return (unit != nil || userUnit != nil) && path(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit) == relative
-    }
-
-    /// `cgroupPath` without its leading slash when it is a plain "/a/b/…/unit" path.
-    private static func unitLast(_ cgroupPath: String, _ unit: String) -> String? {
-        let utf8 = cgroupPath.utf8
-        guard utf8.first == UInt8(ascii: "/"), utf8.count >= unit.utf8.count + 1, cgroupPath.hasSuffix(unit) else { return nil }
-        let slash = utf8.index(utf8.endIndex, offsetBy: -(unit.utf8.count + 1))
-        guard utf8[slash] == UInt8(ascii: "/"), !cgroupPath.contains("//") else { return nil }
-        return String(cgroupPath.dropFirst())
     }
 }
