@@ -146,7 +146,7 @@ final class BatchInserter {
         let key = StoredProcess(identityID: identityID, pid: Int64(app?.pid ?? 0), startTime: Int64(app?.startTime ?? 0), uid: uid)
         if let known = processes[key], milliseconds - known.lastSeen < Self.lastSeenResolution { return known.id }
         let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO processes(identityRowid, pid, start_time, uid, user_name, command_line, ancestors, last_seen)
+            INSERT INTO processes(identity_id, pid, start_time, uid, user_name, command_line, ancestors, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id
             """), arguments: [identityID, key.pid, key.startTime, uid, app?.userName,
