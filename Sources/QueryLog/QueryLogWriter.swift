@@ -29,6 +29,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     private var retryOpenAt = Date.distantPast
     private var failing = false
     private var nextPrune = Date.distantPast
+    private var nextAnalyze = Date.distantPast
 
     /// Starts the writer thread for the database at `path` (created when
     /// missing). `registrableDomain` gives a name's eTLD+1 (nil: the name
@@ -95,10 +96,13 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             guard let items = queue.take(limit: settings.batchSize, deadline: deadline) else { break }
             if !items.isEmpty { write(items) }
             prune()
+            analyze()
         }
-        if let database {
-            try? database.write { db in try db.execute(sql: "PRAGMA optimize") }
-            try? database.close()
+        if database != nil {
+            // Fresh statistics for the next reader (cheap: analysis_limit).
+            nextAnalyze = .distantPast
+            analyze()
+            try? database?.close()
         }
         database = nil
     }
@@ -180,6 +184,22 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             inserter.forgetCaches()
             nextPrune = Date(timeIntervalSinceNow: settings.pruneInterval.seconds)
             report(QueryLogError(path: path, step: "prune", error))
+        }
+    }
+
+    /// Refreshes the planner's statistics hourly (choosing between the app
+    /// and domain indexes needs them). analysis_limit keeps it to
+    /// milliseconds on a big table, so it never holds up batches.
+    private func analyze() {
+        guard Date() >= nextAnalyze, let database else { return }
+        nextAnalyze = Date(timeIntervalSinceNow: 3_600)
+        do {
+            try database.write { db in
+                try db.execute(sql: "PRAGMA analysis_limit = 1000")
+                try db.execute(sql: "ANALYZE")
+            }
+        } catch {
+            report(QueryLogError(path: path, step: "analyze", error))
         }
     }
 
