@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release run test unit fuzz bench bench-attribution bench-policy clean
+.PHONY: all deps build release run test unit fuzz bench bench-attribution bench-policy bench-querylog clean
 
 all: build
 
@@ -61,6 +61,12 @@ bench-attribution: deps
 bench-policy: deps
 	$(SWIFT) build -c release --product pinhole-policy-bench
 	.build/release/pinhole-policy-bench $(ARGS)
+
+# The query-log store with 10,000,000 synthetic rows: bytes per row, the CLI's
+# reads, the writer's sustained rate, 50,000 rows/s for 60 s (release build).
+# ARGS passes options, e.g. make bench-querylog ARGS="--rows 1000000 --seconds 10".
+bench-querylog: deps
+	scripts/bench-querylog.sh $(ARGS)
 
 clean:
 	$(SWIFT) package clean

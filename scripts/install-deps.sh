@@ -8,6 +8,7 @@
 #   publicsuffix      Debian's current Public Suffix List, which libpsl prefers to its built-in copy
 #   util-linux        unshare/nsenter: the e2e tests' private namespaces
 #   libnftables-dev   libnftables: the enforcement table `inet pinhole` (Enforcement, via CNftables)
+#   libsqlite3-dev    SQLite for GRDB: the query-log database (QueryLog)
 #   nftables          nft: the e2e tests' DNS redirect (inside a namespace only); libnftables' runtime
 #   knot              knotd: a real authoritative upstream in the integration tests
 #   knot-dnsutils     kdig: a real client in the tests
@@ -15,7 +16,7 @@
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
-pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

@@ -144,7 +144,13 @@ final class BatchInserter {
         let app = attribution.app
         let uid = app.map { Int64($0.uid) } ?? attribution.socket.map { Int64($0.uid) } ?? -1
         let key = StoredProcess(identityID: identityID, pid: Int64(app?.pid ?? 0), startTime: Int64(app?.startTime ?? 0), uid: uid)
-        if let known = processes[key], milliseconds - known.lastSeen < Self.lastSeenResolution { return known.id }
+        if let known = processes[key] {
+            if milliseconds - known.lastSeen >= Self.lastSeenResolution {
+                try db.cachedStatement(sql: "UPDATE processes SET last_seen = max(last_seen, ?) WHERE id = ?").execute(arguments: [milliseconds, known.id])
+                processes[key] = (known.id, milliseconds)
+            }
+            return known.id
+        }
         let id = try Int64.fetchOne(db.cachedStatement(sql: """
             INSERT INTO processes(identity_id, pid, start_time, uid, user_name, command_line, ancestors, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -156,9 +162,14 @@ final class BatchInserter {
     }
 
     private func nameID(_ name: String, milliseconds: Int64, _ db: Database) throws -> (id: Int64, domainID: Int64) {
-        if let known = names[name], milliseconds - known.lastSeen < Self.lastSeenResolution { return (known.id, known.domainID) }
-        let domain = names[name]?.domainID
-        let domainID = try domain ?? intern(&domains, registrableDomain(name) ?? name, db,
+        if let known = names[name] {
+            if milliseconds - known.lastSeen >= Self.lastSeenResolution {
+                try db.cachedStatement(sql: "UPDATE names SET last_seen = max(last_seen, ?) WHERE id = ?").execute(arguments: [milliseconds, known.id])
+                names[name] = (known.id, known.domainID, milliseconds)
+            }
+            return (known.id, known.domainID)
+        }
+        let domainID = try intern(&domains, registrableDomain(name) ?? name, db,
                                            sql: "INSERT INTO domains(domain) VALUES (?) ON CONFLICT(domain) DO UPDATE SET domain = excluded.domain RETURNING id")
         let id = try Int64.fetchOne(db.cachedStatement(sql: """
             INSERT INTO names(name, domain_id, last_seen) VALUES (?, ?, ?)

@@ -23,6 +23,12 @@ enum DatabaseFile {
         configuration.prepareDatabase { db in
             // WAL: NORMAL loses at most the last transactions on power loss, never corrupts.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The index pages new rows land on (one per app, per domain) stay
+            // cached between batches instead of being read back each time.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Checkpoint (and fsync) every ~40 MiB of WAL instead of 4 MiB: an
+            // index page that many batches touched is copied back once.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             try prepare?(db)
         }
         let queue: DatabaseQueue

@@ -93,7 +93,9 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     private func run() {
         while true {
             let deadline = Date(timeIntervalSinceNow: settings.batchInterval.seconds)
-            guard let items = queue.take(limit: settings.batchSize, deadline: deadline) else { break }
+            // Everything waiting goes in one transaction: under load batches
+            // grow past batchSize, and each index page is written once for many rows.
+            guard let items = queue.take(limit: settings.queueCapacity, deadline: deadline) else { break }
             if !items.isEmpty { write(items) }
             prune()
             analyze()

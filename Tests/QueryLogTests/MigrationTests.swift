@@ -33,3 +33,18 @@ import Testing
         #expect(try QueryLogReader(path: path).count() == 1)
     }
 }
+
+@Suite struct ConcurrentReadTests {
+    @Test func aReaderSeesFlushedRowsWhileTheWriterRuns() throws {
+        let directory = TemporaryDirectory()
+        let writer = LogFixtures.writer(directory)
+        defer { writer.close() }
+        writer.record(try LogFixtures.entry("first.example.com"), atMilliseconds: LogFixtures.noon)
+        #expect(writer.flush())
+        let reader = try QueryLogReader(path: directory.database)
+        #expect(try reader.entries().map(\.name) == ["first.example.com"])
+        writer.record(try LogFixtures.entry("second.example.com"), atMilliseconds: LogFixtures.noon + 1)
+        #expect(writer.flush())
+        #expect(try reader.entries().map(\.name) == ["second.example.com", "first.example.com"])
+    }
+}

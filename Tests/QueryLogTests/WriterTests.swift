@@ -21,21 +21,23 @@ final class Gate: Sendable {
 }
 
 @Suite struct WriterTests {
-    @Test func batchesCommitAtTheSizeLimitWithoutWaitingForTheInterval() throws {
+    @Test func aFullBatchCommitsWithoutWaitingForTheInterval() throws {
         let directory = TemporaryDirectory()
         var settings = LogFixtures.settings()
         settings.batchInterval = .seconds(3_600)
         settings.batchSize = 100
         let writer = LogFixtures.writer(directory, settings)
         defer { writer.close() }
-        for index in 0..<250 { writer.record(try LogFixtures.entry("n\(index).example.com"), atMilliseconds: LogFixtures.noon + Int64(index)) }
-        // Two full batches go at once; the last 50 wait for the interval (an hour here).
-        #expect(eventually { writer.counters.written == 200 })
-        usleep(100_000)
-        #expect(writer.counters.written == 200)
-        #expect(writer.counters.queued == 50)
+        for index in 0..<99 { writer.record(try LogFixtures.entry("n\(index).example.com"), atMilliseconds: LogFixtures.noon + Int64(index)) }
+        // One short of a batch: it waits for the interval (an hour here).
+        usleep(200_000)
+        #expect(writer.counters.written == 0)
+        #expect(writer.counters.queued == 99)
+        writer.record(try LogFixtures.entry("n99.example.com"), atMilliseconds: LogFixtures.noon + 99)
+        #expect(eventually { writer.counters.written == 100 })
+        writer.record(try LogFixtures.entry("n100.example.com"), atMilliseconds: LogFixtures.noon + 100)
         #expect(writer.flush())
-        #expect(writer.counters.written == 250)
+        #expect(writer.counters.written == 101)
         #expect(writer.counters.queued == 0)
     }
 
