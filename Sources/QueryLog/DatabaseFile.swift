@@ -26,9 +26,9 @@ enum DatabaseFile {
             // The index pages new rows land on (one per app, per domain) stay
             // cached between batches instead of being read back each time.
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            // Checkpoint (and fsync) every ~40 MiB of WAL instead of 4 MiB: an
-            // index page that many batches touched is copied back once.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            // The Checkpointer copies the WAL back every second; this is the
+            // fallback should it fall behind (~200 MiB of WAL).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 50000")
             try prepare?(db)
         }
         let queue: DatabaseQueue

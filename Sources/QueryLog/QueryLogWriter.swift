@@ -16,6 +16,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     private let retention: Retention
     private let prepare: (@Sendable (Database) throws -> Void)?
     private let thread: WriterThread
+    private let checkpointer: Checkpointer
 
     // Counters the writer thread updates, read under `countersLock`.
     private let countersLock = NSLock()
@@ -50,6 +51,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
         retention = Retention(maxAge: settings.maxAge, maxBytes: settings.maxBytes, step: max(1, settings.pruneStep))
         prepare = prepareDatabase
         thread = WriterThread()
+        checkpointer = Checkpointer(path: path)
         thread.start { [self] in run() }
     }
 
@@ -104,6 +106,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             // Fresh statistics for the next reader (cheap: analysis_limit).
             nextAnalyze = .distantPast
             analyze()
+            checkpointer.stop()
             try? database?.close()
         }
         database = nil
@@ -161,6 +164,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
         do {
             database = try DatabaseFile.openForWriting(path: path, prepare: prepare)
             inserter.forgetCaches()
+            checkpointer.start()
             return database
         } catch {
             retryOpenAt = Date(timeIntervalSinceNow: settings.reopenInterval.seconds)
