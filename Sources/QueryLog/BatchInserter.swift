@@ -19,7 +19,10 @@ final class BatchInserter {
     private var sources: [String: Int64] = [:]
     /// The last id used; the next is later (unless the clock stepped back a lot).
     private var lastID: Int64 = 0
-    private var totals: [AppDomain: Totals] = [:]
+    /// Totals of committed rows not yet added to `app_domains`.
+    private var pendingTotals: [AppDomain: Totals] = [:]
+    /// Totals of the batch being written.
+    private var batchTotals: [AppDomain: Totals] = [:]
 
     /// How stale a `last_seen` may get before it is written again (bounds
     /// the writes per name to one an hour; retention allows for it).
@@ -35,14 +38,28 @@ final class BatchInserter {
         var blocked: Int64 = 0
         var first = Int64.max
         var last = Int64.min
+
+        mutating func add(queries more: Int64, blocked moreBlocked: Int64, first earliest: Int64, last latest: Int64) {
+            queries += more
+            blocked += moreBlocked
+            first = min(first, earliest)
+            last = max(last, latest)
+        }
+
+        mutating func add(_ other: Totals) {
+            add(queries: other.queries, blocked: other.blocked, first: other.first, last: other.last)
+        }
     }
 
     init(registrableDomain: @escaping @Sendable (String) -> String?) {
         self.registrableDomain = registrableDomain
     }
 
-    /// Forgets every id held in memory (after a rolled-back batch or pruned names).
-    func forgetCaches() {
+    /// Forgets every id held in memory (after a rolled-back batch or pruned
+    /// names); `andTotals` also drops totals not yet written (another file was opened).
+    func forgetCaches(andTotals: Bool = false) {
+        if andTotals { pendingTotals = [:] }
+        batchTotals = [:]
         apps = [:]
         identities = [:]
         processes = [:]
@@ -51,7 +68,6 @@ final class BatchInserter {
         reasons = [:]
         chains = [:]
         sources = [:]
-        totals = [:]
         lastID = 0
     }
 
@@ -94,25 +110,33 @@ final class BatchInserter {
             }
         }
         lastID = id
-        var total = totals[AppDomain(app: appID, domain: name.domainID), default: Totals()]
-        total.queries += 1
-        if decision == .blocked { total.blocked += 1 }
-        total.first = min(total.first, milliseconds)
-        total.last = max(total.last, milliseconds)
-        totals[AppDomain(app: appID, domain: name.domainID)] = total
+        batchTotals[AppDomain(app: appID, domain: name.domainID), default: Totals()]
+            .add(queries: 1, blocked: decision == .blocked ? 1 : 0, first: milliseconds, last: milliseconds)
     }
 
-    /// Adds the batch's per-app, per-domain totals to `app_domains`.
-    func finishBatch(_ db: Database) throws {
+    /// Adds the totals of earlier batches and this one to `app_domains`
+    /// (in this batch's transaction); call `committed(wroteTotals:)` after the commit.
+    func writeTotals(_ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO app_domains(app_id, domain_id, queries, blocked, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(app_id, domain_id) DO UPDATE SET queries = queries + excluded.queries, blocked = blocked + excluded.blocked,
                 first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
             """)
-        for (key, total) in totals {
+        var all = pendingTotals
+        for (key, total) in batchTotals { all[key, default: Totals()].add(total) }
+        for (key, total) in all {
             try statement.execute(arguments: [key.app, key.domain, total.queries, total.blocked, total.first, total.last])
         }
-        totals = [:]
+    }
+
+    /// The batch was committed; its totals were written with it, or wait for a later batch.
+    func committed(wroteTotals: Bool) {
+        if wroteTotals {
+            pendingTotals = [:]
+        } else {
+            for (key, total) in batchTotals { pendingTotals[key, default: Totals()].add(total) }
+        }
+        batchTotals = [:]
     }
 
     /// Later than the last id, at `milliseconds` when the clock allows; a

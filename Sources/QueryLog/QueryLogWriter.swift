@@ -31,6 +31,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     private var failing = false
     private var nextPrune = Date.distantPast
     private var nextAnalyze = Date.distantPast
+    private var nextTotals = Date.distantPast
 
     /// Starts the writer thread for the database at `path` (created when
     /// missing). `registrableDomain` gives a name's eTLD+1 (nil: the name
@@ -123,10 +124,16 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             return queue.finish(items.count)
         }
         do {
+            // Under load (more waiting already) the app/domain totals go out
+            // at most once a second, in that batch's transaction: many batches
+            // touch the same pairs. When the queue is idle they go with every batch.
+            let writeTotals = Date() >= nextTotals || queue.snapshot.queued == 0
             try database.write { db in
                 for item in kept { try inserter.insert(item.entry, milliseconds: item.milliseconds, db) }
-                try inserter.finishBatch(db)
+                if writeTotals { try inserter.writeTotals(db) }
             }
+            inserter.committed(wroteTotals: writeTotals)
+            if writeTotals { nextTotals = Date(timeIntervalSinceNow: 1) }
             add(written: UInt64(kept.count))
             failing = false
         } catch {
@@ -163,7 +170,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
         guard Date() >= retryOpenAt else { return nil }
         do {
             database = try DatabaseFile.openForWriting(path: path, prepare: prepare)
-            inserter.forgetCaches()
+            inserter.forgetCaches(andTotals: true)
             checkpointer.start()
             return database
         } catch {
