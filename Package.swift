@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped as system library targets.
@@ -69,6 +70,12 @@ let package = Package(
 
         // The nftables table `inet pinhole`: governed cgroups, per-app address pins, reject rules.
         .target(name: "Enforcement", dependencies: ["PinholeCore", "CNftables", "CNftnl"]),
+
+        // The query-log database (SQLite via GRDB): schema, batched writer, reader for the CLI.
+        .target(
+            name: "QueryLog",
+            dependencies: ["PinholeCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
 
         // Upstream client: UDP on the reactor, TCP on SwiftNIO.
         .target(
@@ -137,6 +144,14 @@ let package = Package(
             path: "Benchmarks/EnforcementBench"
         ),
 
+        // The query-log store with 10,000,000 synthetic rows: size per row,
+        // filtered reads, sustained writer rate, release build (make bench-querylog).
+        .executableTarget(
+            name: "pinhole-querylog-bench",
+            dependencies: ["QueryLog", "PinholeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/QueryLogBench"
+        ),
+
         // Helpers shared by the test targets: fake upstreams, the daemon as a child process, dig.
         .target(
             name: "TestSupport",
@@ -162,6 +177,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PinholeDaemonTests", dependencies: ["PinholeDaemon", "PinholeCore", "DNSWire"]),
+        .testTarget(
+            name: "QueryLogTests",
+            dependencies: ["QueryLog", "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport"]),
     ]
 )

@@ -10,6 +10,7 @@
 #   libnftables-dev   libnftables: the enforcement table `inet pinhole` (Enforcement, via CNftables)
 #   libnftnl-dev      libnftnl + libmnl: pins as raw netlink set-element batches (Enforcement, via CNftnl)
 #   libmnl-dev        (libnftnl's netlink socket layer)
+#   libsqlite3-dev    SQLite for GRDB: the query-log database (QueryLog)
 #   nftables          nft: the e2e tests' DNS redirect (inside a namespace only); libnftables' runtime
 #   knot              knotd: a real authoritative upstream in the integration tests
 #   knot-dnsutils     kdig: a real client in the tests
@@ -17,7 +18,7 @@
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
-pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libnftnl-dev libmnl-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libnftnl-dev libmnl-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

@@ -26,7 +26,7 @@ public struct QueryLogStage: QueryHandler {
             let elapsed = now() &- start
             sink.record(QueryLogEntry(
                 request: request, rcode: result.rcode, source: result.source, latencyNanoseconds: elapsed,
-                decision: result.decision))
+                decision: result.decision, answerFacts: result.cachedFacts, upstreamResponse: result.upstreamResponse))
         }
     }
 }

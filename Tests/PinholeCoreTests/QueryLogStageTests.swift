@@ -54,4 +54,18 @@ import Testing
         #expect(sink.entries.first?.attribution.appKey == "app-a.scope")
         #expect(sink.entries.first?.source == .upstream("127.0.0.1:5353"))
     }
+
+    @Test func theEntryCarriesTheAnswerAddressesFromTheUpstreamReplyAndThenFromTheCache() throws {
+        let sink = RecordingSink()
+        let pipeline = Pipeline.make(
+            cache: DNSCache(now: FakeClock().now), upstream: StubUpstream.answering(ttl: 300),
+            resolver: StubResolver(.attributed(StubResolver.identity, socket: nil)), log: sink)
+        pipeline.handle(Fixtures.request(try Fixtures.query()), respond: Responses().respond)
+        pipeline.handle(Fixtures.request(try Fixtures.query()), respond: Responses().respond)
+        #expect(sink.entries.count == 2)
+        #expect(sink.entries.first?.upstreamResponse != nil)
+        #expect(sink.entries.last?.source == .cache)
+        #expect(sink.entries.last?.answerFacts != nil)
+        #expect(sink.entries.map(\.answer.addresses) == [[IPAddress("192.0.2.1")!], [IPAddress("192.0.2.1")!]])
+    }
 }
