@@ -65,8 +65,10 @@ final class ErrorLog: Sendable {
         #expect(counters.failed > 0)
         #expect(counters.written > 0)
         #expect(counters.written + counters.failed + counters.dropped == 20_000)
-        #expect(errors.all.count == 1)
-        #expect(errors.all.first?.message.contains("full") == true)
+        // Reported once per failing spell: a smaller batch that still fits ends a
+        // spell (timing decides how batches group), so fewer reports than failed batches.
+        #expect(!errors.all.isEmpty && errors.all.allSatisfy { $0.message.contains("full") }, "\(errors.all)")
+        #expect(errors.all.count < max(2, Int(counters.failed) / 200), "\(errors.all.count) reports, \(counters.failed) lost")
         writer.close()
         #expect(try QueryLogReader(path: directory.database).count() == Int(counters.written))
     }
