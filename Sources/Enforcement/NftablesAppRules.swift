@@ -39,6 +39,26 @@ public final class NftablesAppRules: @unchecked Sendable {
         try apply(cgroupPath: cgroupPath, rules: AppNetworkRules(profile: profile))
     }
 
+    /// Adds the interfaces `cgroupPath` owns (`interface_owners`) when
+    /// nothing has been applied to it yet. The cgroup watcher calls it as a
+    /// unit cgroup appears, so an owner may use its interface before its
+    /// first DNS query (and again after a restart, which empties `owners`);
+    /// the profile's own rules follow at the app's first query. Returns
+    /// whether a command was sent.
+    @discardableResult
+    public func applyOwnership(cgroupPath: String) throws(NftablesError) -> Bool {
+        let key = Self.normalized(cgroupPath)
+        let owned = owners.interfaces(ownedByCgroup: key)
+        guard !owned.isEmpty else { return false }
+        lock.lock()
+        defer { lock.unlock() }
+        guard applied[key] == nil else { return false }
+        let wanted = Entries(owned: owned)
+        try nft.run(Self.commands("add", try NftablesPinner.nftPath(key), wanted))
+        applied[key] = wanted
+        return true
+    }
+
     /// Brings the entries of `cgroupPath` to `rules` plus the interfaces
     /// it owns. Returns whether a command was sent (false: unchanged).
     @discardableResult

@@ -177,6 +177,13 @@ final class CgroupGovernor: @unchecked Sendable {
     private func apply(_ verdict: GovernVerdict, _ path: String) {
         known[path] = .decided
         do {
+            if try pinner.appRules?.applyOwnership(cgroupPath: path) == true {
+                logger.info("owns its interfaces", metadata: ["cgroup": "\(path)"])
+            }
+        } catch {
+            logger.warning("could not add the interfaces this cgroup owns", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+        }
+        do {
             switch verdict {
             case .govern:
                 if try governed.govern(path) { logger.info("governed", metadata: ["cgroup": "\(path)"]) }

@@ -73,19 +73,28 @@ struct AppRulesE2ETests {
             return dig.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
-        // interfaces = ["wg0"]: once seen (its first query), veth0 is refused to it and wg0 is its.
-        #expect(try connect("only-wg0.scope", "192.0.2.2") == .connected)
-        #expect(try connect("only-wg0.scope", "198.51.100.1") == .refused)
-        #expect(try resolve("only-wg0.scope", "anything.example") == "192.0.2.1")
-        #expect(try connect("only-wg0.scope", "192.0.2.2") == .refused)
-        #expect(try connect("only-wg0.scope", "198.51.100.1") == .connected)
-
-        // interface_owners: wg0 is the owner's once pinholed has seen it; nobody else's.
-        #expect(try connect("vpn.scope", "198.51.100.1") == .refused)
-        #expect(try resolve("vpn.scope", "vpn.example") == "192.0.2.1")
+        // interface_owners hold from the moment a unit cgroup appears (the cgroup
+        // watcher), before any DNS: the owners may use wg0, nobody else may.
+        try sandbox.makeCgroup("vpn.scope")
+        try sandbox.makeCgroup("only-wg0.scope")
+        var owners = ""
+        for _ in 0..<100 where !(owners.contains("\"vpn.scope\" . \"wg0\"") && owners.contains("\"only-wg0.scope\" . \"wg0\"")) {
+            usleep(50_000)
+            owners = try sandbox.run("nft", ["list", "set", "inet", "pinhole", "owners"]).stdout
+        }
+        #expect(owners.contains("\"vpn.scope\" . \"wg0\""), "\(owners)")
         #expect(try connect("vpn.scope", "198.51.100.1") == .connected)
         #expect(try connect("other.scope", "198.51.100.1") == .refused)
         #expect(try connect("other.scope", "192.0.2.2") == .connected)
+
+        // interfaces = ["wg0"]: once seen (its first query), veth0 is refused to it; wg0, which it owns, stays open.
+        #expect(try connect("only-wg0.scope", "192.0.2.2") == .connected)
+        #expect(try connect("only-wg0.scope", "198.51.100.1") == .connected)
+        #expect(try resolve("only-wg0.scope", "anything.example") == "192.0.2.1")
+        #expect(try connect("only-wg0.scope", "192.0.2.2") == .refused)
+        #expect(try connect("only-wg0.scope", "198.51.100.1") == .connected)
+        #expect(try resolve("vpn.scope", "vpn.example") == "192.0.2.1")
+        #expect(try connect("vpn.scope", "198.51.100.1") == .connected)
 
         // allow_cidrs: an enforce-mode app whose every name is blocked reaches its static range by IP.
         #expect(try resolve("printer.scope", "printer.example") == "0.0.0.0")
