@@ -9,13 +9,18 @@ public struct AnswerRecord: Sendable, Hashable {
     public var target: [UInt8]?
     /// The address of an A (4 bytes) or AAAA (16 bytes) record.
     public var address: [UInt8]?
+    /// The `ipv4hint`/`ipv6hint` addresses of an SVCB or HTTPS record.
+    public var hints: [[UInt8]]
 
-    public init(name: [UInt8], type: UInt16, ttl: UInt32, target: [UInt8]? = nil, address: [UInt8]? = nil) {
+    public init(
+        name: [UInt8], type: UInt16, ttl: UInt32, target: [UInt8]? = nil, address: [UInt8]? = nil, hints: [[UInt8]] = []
+    ) {
         self.name = name
         self.type = type
         self.ttl = ttl
         self.target = target
         self.address = address
+        self.hints = hints
     }
 }
 
@@ -40,6 +45,8 @@ extension DNSResponse {
                         answer.target = try reader.expandedLowercasedName(at: record.rdataStart)
                     case DNSType.a where record.rdataLength == 4, DNSType.aaaa where record.rdataLength == 16:
                         answer.address = Array(buffer[record.rdataStart..<record.end])
+                    case DNSType.svcb, DNSType.https:
+                        answer.hints = ServiceHints.addresses(in: buffer[record.rdataStart..<record.end])
                     default:
                         break
                     }

@@ -42,4 +42,28 @@ import Testing
         let wire = DNSMessageBuilder.errorReply(to: query, rcode: DNSRcode.nxDomain)
         #expect(try DNSResponse.parse(wire).answerRecords().isEmpty)
     }
+
+    /// An HTTPS/SVCB record: priority, target ".", then SvcParams.
+    static func service(priority: UInt16 = 1, params: [UInt8]) -> [UInt8] {
+        M.u16(priority) + [0] + params
+    }
+
+    @Test func httpsAndSVCBHintsAreRead() throws {
+        let query = try DNSQuery.parse(DNSMessageBuilder.query(id: 7, name: "www.example.com", type: DNSType.https))
+        let v6: [UInt8] = [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [9]
+        // alpn "h2", ipv4hint 192.0.2.8 and 192.0.2.9, ipv6hint 2001:db8::9.
+        let https = Self.service(params: [0, 1, 0, 3, 2, 0x68, 0x32] + [0, 4, 0, 8, 192, 0, 2, 8, 192, 0, 2, 9] + [0, 6, 0, 16] + v6)
+        let svcb = Self.service(params: [0, 4, 0, 4, 198, 51, 100, 7])
+        let alias = Self.service(priority: 0, params: [])
+        let broken = Self.service(params: [0, 4, 0, 5, 192, 0, 2, 1, 1])  // ipv4hint of 5 bytes
+        let wire = DNSMessageBuilder.reply(to: query, answers: [
+            .raw("www.example.com", DNSType.https, https, ttl: 300),
+            .raw("www.example.com", DNSType.svcb, svcb, ttl: 200),
+            .raw("www.example.com", DNSType.https, alias, ttl: 100),
+            .raw("www.example.com", DNSType.https, broken, ttl: 100),
+        ])
+        let records = try DNSResponse.parse(wire).answerRecords()
+        #expect(records.map(\.hints) == [[[192, 0, 2, 8], [192, 0, 2, 9], v6], [[198, 51, 100, 7]], [], []])
+        #expect(records.allSatisfy { $0.address == nil })
+    }
 }

@@ -8,7 +8,8 @@ public struct AnswerFacts: Sendable, Hashable {
     /// CNAME/DNAME targets in answer order, normalized (a target that is not
     /// a valid host name is kept out; it cannot match a rule anyway).
     public var aliases: [PolicyName]
-    /// A and AAAA addresses of the answer section.
+    /// A and AAAA addresses of the answer section, then the ipv4hint /
+    /// ipv6hint addresses of its SVCB and HTTPS records.
     public var addresses: [IPAddress]
     /// The shortest TTL among those addresses' records, as stored.
     public var addressTTL: UInt32?
@@ -28,7 +29,8 @@ public struct AnswerFacts: Sendable, Hashable {
             if let target = record.target, let name = PolicyName(wire: target), !aliases.contains(name) {
                 aliases.append(name)
             }
-            if let bytes = record.address, let address = IPAddress(bytes: bytes) {
+            for bytes in (record.address.map { [$0] } ?? []) + record.hints {
+                guard let address = IPAddress(bytes: bytes), !addresses.contains(address) else { continue }
                 addresses.append(address)
                 addressTTL = min(addressTTL ?? record.ttl, record.ttl)
             }
