@@ -74,8 +74,12 @@ let package = Package(
         // The query-log database (SQLite via GRDB): schema, batched writer, reader for the CLI.
         .target(
             name: "QueryLog",
-            dependencies: ["PinholeCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+
+        // The CLI's query-log views: tables fitted to the terminal, colour, JSON
+        // lines, CSV, profile suggestions, the control-socket client (`pinhole log` and friends).
+        .target(name: "LogView", dependencies: ["QueryLog", "PinholeCore", "DNSWire"]),
 
         // Upstream client: UDP on the reactor, TCP on SwiftNIO.
         .target(
@@ -114,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "pinhole",
             dependencies: [
-                "PinholeDaemon", "Enforcement", "Attribution",
+                "PinholeDaemon", "Enforcement", "Attribution", "QueryLog", "LogView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -182,5 +186,9 @@ let package = Package(
             dependencies: ["QueryLog", "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport"]),
+        .testTarget(
+            name: "LogViewTests",
+            dependencies: ["LogView", "QueryLog", "PinholeCore", "PinholeDaemon", "DNSWire", "TestSupport"]
+        ),
     ]
 )

@@ -1,0 +1,101 @@
+import Foundation
+import QueryLog
+
+/// How `pinhole log` prints queries: a table fitted to the terminal, JSON
+/// lines, or CSV. Pure: the caller writes the text.
+public enum QueryLogOutput {
+    /// The table's columns: time, app, pid, name, type, decision, reason.
+    static let columns = [
+        TextTable.Column("TIME", minimumWidth: 8), TextTable.Column("APP", minimumWidth: 8),
+        TextTable.Column("PID", minimumWidth: 3, alignRight: true), TextTable.Column("NAME", minimumWidth: 12),
+        TextTable.Column("TYPE", minimumWidth: 4), TextTable.Column("DECISION", minimumWidth: 7),
+        TextTable.Column("REASON", minimumWidth: 10),
+    ]
+
+    /// The CSV header; `csvRecord` gives the fields in this order.
+    public static let csvHeader = [
+        "id", "time", "app", "pid", "uid", "user", "exe", "unit", "name", "registrable", "type", "rcode", "decision",
+        "reason", "profile", "rule", "list", "addresses", "cnames", "source", "latency_us", "cached", "transport",
+    ]
+
+    /// The table's lines (header first); blocked rows red, rows policy did not decide dim, when `terminal.colour`.
+    public static func table(_ records: [LogRecord], terminal: Terminal, timeZone: TimeZone = .current) -> [String] {
+        let table = TextTable(columns: columns, rows: records.map { cells($0, timeZone: timeZone) })
+        return table.lines(
+            width: terminal.width, header: { ANSIStyle.bold.apply($0, enabled: terminal.colour) },
+            style: { index, line in styled(line, records[index], colour: terminal.colour) })
+    }
+
+    /// For `--follow`: widths fixed up front (rows arrive one by one) from
+    /// typical cells, fitted to the terminal; the header line with them.
+    public static func followLayout(terminal: Terminal) -> (table: TextTable, widths: [Int], header: String) {
+        let typical = ["11-26 13:00:05", String(repeating: "a", count: 24), "1234567", String(repeating: "n", count: 36), "AAAA",
+                       "blocked", String(repeating: "r", count: 60)]
+        let table = TextTable(columns: columns, rows: [typical])
+        let widths = table.widths(fitting: terminal.width)
+        return (table, widths, ANSIStyle.bold.apply(table.line(columns.map(\.title), widths: widths), enabled: terminal.colour))
+    }
+
+    /// One record's cells in the table's column order.
+    public static func cells(_ record: LogRecord, timeZone: TimeZone = .current) -> [String] {
+        [
+            TimeText.short(record.ms, timeZone: timeZone), record.app, record.pid.map { $0 == 0 ? "-" : String($0) } ?? "-",
+            record.name, record.type ?? String(record.qtype), record.decision, reasonText(record),
+        ]
+    }
+
+    /// `line` in the record's colour: red when blocked, dim when policy did not decide.
+    public static func styled(_ line: String, _ record: LogRecord, colour: Bool) -> String {
+        switch record.decision {
+        case "blocked": return ANSIStyle.red.apply(line, enabled: colour)
+        case "none": return ANSIStyle.dim.apply(line, enabled: colour)
+        default: return line
+        }
+    }
+
+    /// What the REASON column shows: the policy's reason, else why no process was found, else "-".
+    static func reasonText(_ record: LogRecord) -> String {
+        if let reason = record.reason, !reason.isEmpty { return reason }
+        if let why = record.unattributed { return "unattributed: \(why)" }
+        return "-"
+    }
+
+    /// One JSON object, no newline; keys sorted so lines diff well.
+    public static func jsonLine(_ record: LogRecord) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(record), as: UTF8.self)
+    }
+
+    /// One CSV record (with CRLF) in `csvHeader`'s order; lists joined by spaces.
+    public static func csvRecord(_ record: LogRecord) -> String {
+        CSV.record([
+            String(record.id), record.isoTime, record.app, record.pid.map(String.init) ?? "", record.uid.map(String.init) ?? "",
+            record.user ?? "", record.exe ?? "", record.userUnit ?? record.unit ?? "", record.name, record.registrable ?? "",
+            record.type ?? String(record.qtype), record.rcode ?? "", record.decision, record.reason ?? "", record.profile ?? "",
+            record.rule ?? "", record.list ?? "", (record.addresses ?? []).joined(separator: " "),
+            (record.cnames ?? []).joined(separator: " "), record.source ?? "", record.latencyUs.map(String.init) ?? "",
+            record.cached.map { $0 ? "true" : "false" } ?? "", record.transport ?? "",
+        ])
+    }
+
+    /// The paging hint after a full page: the last id and the command for the next one.
+    public static func nextPageHint(lastID: Int64, arguments: [String]) -> String {
+        var next: [String] = []
+        var skip = false
+        for argument in arguments {
+            if skip { skip = false; continue }
+            if argument == "--before" { skip = true; continue }
+            if argument.hasPrefix("--before=") { continue }
+            next.append(argument)
+        }
+        let command = (["pinhole", "log"] + next + ["--before", String(lastID)]).map(shellQuoted).joined(separator: " ")
+        return "last id \(lastID); next page: \(command)"
+    }
+
+    /// `text` as one shell word.
+    static func shellQuoted(_ text: String) -> String {
+        let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=@,+".contains($0) }
+        return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
