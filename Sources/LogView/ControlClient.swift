@@ -85,6 +85,7 @@ public final class ControlClient {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(path: path, message: "no answer in time") }
                 throw Failure(path: path, message: "receive: \(String(cString: strerror(errno)))")
             }
             if count == 0 { return nil }
@@ -109,8 +110,12 @@ public final class ControlClient {
         }
     }
 
-    /// pinholed's pid from `{"op":"status"}` (for SIGHUP after a profile change).
-    public func daemonPID() throws(Failure) -> Int32 {
+    /// pinholed's pid from `{"op":"status"}` (for SIGHUP after a profile
+    /// change); waits at most `timeout` seconds for the answer.
+    public func daemonPID(timeout: Int = 2) throws(Failure) -> Int32 {
+        // A daemon that accepts but never answers must not hang the CLI.
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         try send(op: "status")
         guard let line = try readLine() else { throw Failure(path: path, message: "closed before answering status") }
         struct Status: Decodable { var pid: Int32 }

@@ -6,10 +6,10 @@ import QueryLog
 public enum QueryLogOutput {
     /// The table's columns: time, app, pid, name, type, decision, reason.
     static let columns = [
-        TextTable.Column("TIME", minimumWidth: 8), TextTable.Column("APP", minimumWidth: 8),
-        TextTable.Column("PID", minimumWidth: 3, alignRight: true), TextTable.Column("NAME", minimumWidth: 12),
-        TextTable.Column("TYPE", minimumWidth: 4), TextTable.Column("DECISION", minimumWidth: 7),
-        TextTable.Column("REASON", minimumWidth: 10),
+        TextTable.Column("TIME", minimumWidth: .max), TextTable.Column("APP", minimumWidth: 10),
+        TextTable.Column("PID", minimumWidth: .max, alignRight: true), TextTable.Column("NAME", minimumWidth: 14, weight: 1.6, keepsEnd: true),
+        TextTable.Column("TYPE", minimumWidth: .max), TextTable.Column("DECISION", minimumWidth: .max),
+        TextTable.Column("REASON", minimumWidth: 12, weight: 1.3),
     ]
 
     /// The CSV header; `csvRecord` gives the fields in this order.
@@ -19,8 +19,10 @@ public enum QueryLogOutput {
     ]
 
     /// The table's lines (header first); blocked rows red, rows policy did not decide dim, when `terminal.colour`.
-    public static func table(_ records: [LogRecord], terminal: Terminal, timeZone: TimeZone = .current) -> [String] {
-        let table = TextTable(columns: columns, rows: records.map { cells($0, timeZone: timeZone) })
+    public static func table(
+        _ records: [LogRecord], terminal: Terminal, timeZone: TimeZone = .current, now: Int64 = QueryLogSettings.wallClockMilliseconds()
+    ) -> [String] {
+        let table = TextTable(columns: columns, rows: records.map { cells($0, timeZone: timeZone, now: now) })
         return table.lines(
             width: terminal.width, header: { ANSIStyle.bold.apply($0, enabled: terminal.colour) },
             style: { index, line in styled(line, records[index], colour: terminal.colour) })
@@ -29,7 +31,7 @@ public enum QueryLogOutput {
     /// For `--follow`: widths fixed up front (rows arrive one by one) from
     /// typical cells, fitted to the terminal; the header line with them.
     public static func followLayout(terminal: Terminal) -> (table: TextTable, widths: [Int], header: String) {
-        let typical = ["11-26 13:00:05", String(repeating: "a", count: 24), "1234567", String(repeating: "n", count: 36), "AAAA",
+        let typical = ["13:00:05", String(repeating: "a", count: 24), "1234567", String(repeating: "n", count: 36), "AAAA",
                        "blocked", String(repeating: "r", count: 60)]
         let table = TextTable(columns: columns, rows: [typical])
         let widths = table.widths(fitting: terminal.width)
@@ -37,9 +39,9 @@ public enum QueryLogOutput {
     }
 
     /// One record's cells in the table's column order.
-    public static func cells(_ record: LogRecord, timeZone: TimeZone = .current) -> [String] {
+    public static func cells(_ record: LogRecord, timeZone: TimeZone = .current, now: Int64 = QueryLogSettings.wallClockMilliseconds()) -> [String] {
         [
-            TimeText.short(record.ms, timeZone: timeZone), record.app, record.pid.map { $0 == 0 ? "-" : String($0) } ?? "-",
+            TimeText.short(record.ms, now: now, timeZone: timeZone), record.app, record.pid.map { $0 == 0 ? "-" : String($0) } ?? "-",
             record.name, record.type ?? String(record.qtype), record.decision, reasonText(record),
         ]
     }

@@ -44,7 +44,7 @@ public enum SummaryOutput {
     /// The domains table; `thirdParty` marks domains outside the vendor set (nil: not known).
     public static func domainsTable(_ domains: [DomainSummary], terminal: Terminal, timeZone: TimeZone = .current) -> [String] {
         let columns = [
-            TextTable.Column("DOMAIN", minimumWidth: 12), TextTable.Column("QUERIES", minimumWidth: 7, alignRight: true),
+            TextTable.Column("DOMAIN", minimumWidth: 12, keepsEnd: true), TextTable.Column("QUERIES", minimumWidth: 7, alignRight: true),
             TextTable.Column("BLOCKED", minimumWidth: 7, alignRight: true), TextTable.Column("FIRST SEEN", minimumWidth: 16),
             TextTable.Column("LAST SEEN", minimumWidth: 16),
         ]
