@@ -178,7 +178,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PinholeDaemonTests",
-            dependencies: ["PinholeDaemon", "PinholeCore", "DNSWire", "QueryLog", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "PinholeDaemon", "PinholeCore", "DNSWire", "QueryLog", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "QueryLogTests",
