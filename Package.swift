@@ -74,7 +74,7 @@ let package = Package(
         // The query-log database (SQLite via GRDB): schema, batched writer, reader for the CLI.
         .target(
             name: "QueryLog",
-            dependencies: ["PinholeCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // Upstream client: UDP on the reactor, TCP on SwiftNIO.

@@ -107,7 +107,7 @@ public enum Daemon {
             status: {
                 let counters = writer?.counters ?? QueryLogCounters()
                 return ControlStatus(
-                    version: PinholeVersion.string,
+                    version: PinholeVersion.string, pid: getpid(),
                     uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
                     queries: fanout.queries,
                     log: ControlStatus.Log(

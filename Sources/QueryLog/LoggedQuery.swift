@@ -43,7 +43,7 @@ public struct LoggedQuery: Sendable, Hashable {
     public var transport: ClientTransport
 
     /// The decision's reason as stored.
-    public struct Reason: Sendable, Hashable, Codable {
+    public struct Reason: Sendable, Hashable {
         /// "profile deny", "list entry", "mode default", "cname", …
         public var kind: String
         /// The whole reason ("list entry ||ads.example^ (list ads (/etc/pinhole/lists/ads.txt:12))").

@@ -45,7 +45,7 @@ import Testing
             authorization: ControlAuthorization(readerGroup: readerGroup), followers: followers,
             status: {
                 ControlStatus(
-                    version: "9.9", uptimeSeconds: 3, queries: 42,
+                    version: "9.9", pid: 77, uptimeSeconds: 3, queries: 42,
                     log: .init(enabled: true, path: "/tmp/q.sqlite", written: 40, dropped: 1, failed: 1, ignored: 0, queued: 0, pruned: 0),
                     followers: 0, followDropped: 0)
             },
@@ -145,10 +145,10 @@ import Testing
         followers.record(try Self.entry("www.example.com"))
         followers.record(try Self.entry("Mail.Example.ORG"))
         channel.embeddedEventLoop.run()
-        let got = try lines(channel).map { try JSONDecoder().decode(LoggedQuery.self, from: Data($0.utf8)) }
+        let got = try lines(channel).map { try JSONDecoder().decode(LogRecord.self, from: Data($0.utf8)) }
         #expect(got.map(\.name) == ["www.example.com", "mail.example.org"])
-        #expect(got.first?.registrableDomain == "example.com" && got.first?.cached == true)
-        #expect(got.first?.addresses == [IPAddress("192.0.2.1")!] && got.first?.unattributed == .exited)
+        #expect(got.first?.registrable == "example.com" && got.first?.cached == true && got.first?.decision == "none")
+        #expect(got.first?.addresses == ["192.0.2.1"] && got.first?.unattributed == "exited" && got.first?.type == "A")
         try channel.close().wait()
         #expect(!followers.isEnabled)
     }
@@ -167,11 +167,12 @@ import Testing
         #expect(woken.load(ordering: .relaxed) == 2)
     }
 
-    @Test func loggedQueryRoundTripsThroughJSON() throws {
+    @Test func theStreamIsWhatTheReaderWouldReturn() throws {
         let query = LoggedQuery(entry: try Self.entry("a.b.example.com"), milliseconds: 1_795_694_400_000) { _ in "example.com" }
-        let data = try JSONEncoder().encode(query)
-        #expect(try JSONDecoder().decode(LoggedQuery.self, from: data) == query)
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("\"decision\":\"none\"") && text.contains("\"transport\":\"udp\"") && text.contains("\"domain\":\"example.com\""))
+        #expect(query.name == "a.b.example.com" && query.registrableDomain == "example.com" && query.decision == .none)
+        #expect(query.appKey == "unknown" && query.pid == 0 && query.unattributed == .exited && query.source == "cache" && query.cached)
+        #expect(query.latencyMicroseconds == 2 && query.transport == .udp && query.qtype == 1)
+        let record = LogRecord(query)
+        #expect(try JSONDecoder().decode(LogRecord.self, from: JSONEncoder().encode(record)) == record)
     }
 }

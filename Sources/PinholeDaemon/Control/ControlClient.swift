@@ -7,7 +7,7 @@ import Glibc
 
 /// The client side of pinholed's control socket (see `ControlProtocol`),
 /// for `pinhole log --follow` and `pinhole status`.
-public struct ControlClient: Sendable {
+public struct ControlSocketClient: Sendable {
     /// Where pinholed listens (`control.socket`).
     public var socketPath: String
 
@@ -30,7 +30,7 @@ public struct ControlClient: Sendable {
     /// Connecting and the request happen before this returns, so a query
     /// made after it is seen.
     /// - Throws: `ControlClientError` when pinholed cannot be reached.
-    public func follow() throws(ControlClientError) -> AsyncThrowingStream<LoggedQuery, any Error> {
+    public func follow() throws(ControlClientError) -> AsyncThrowingStream<LogRecord, any Error> {
         let connection = try ControlConnection(path: socketPath)
         do {
             try connection.send(ControlProtocol.Request(op: .follow))
@@ -44,7 +44,7 @@ public struct ControlClient: Sendable {
                 defer { connection.close() }
                 do {
                     while let line = try connection.readLine() {
-                        continuation.yield(try Self.decode(LoggedQuery.self, line, path: path))
+                        continuation.yield(try Self.decode(LogRecord.self, line, path: path))
                     }
                     continuation.finish()
                 } catch {

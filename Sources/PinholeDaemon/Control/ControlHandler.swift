@@ -158,7 +158,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             var buffer = context.channel.allocator.buffer(capacity: batch.count * 512)
             for pending in batch {
                 let query = LoggedQuery(entry: pending.entry, milliseconds: pending.milliseconds, registrableDomain: environment.registrableDomain)
-                guard let data = try? encoder.encode(query) else { continue }
+                guard let data = try? encoder.encode(LogRecord(query)) else { continue }
                 buffer.writeBytes(data)
                 buffer.writeInteger(UInt8(ascii: "\n"))
             }

@@ -3,9 +3,9 @@ import Foundation
 /// The control socket's protocol: newline-delimited JSON over a Unix stream
 /// socket. The client sends one request line, `{"op":"follow"}` or
 /// `{"op":"status"}`; replies are one JSON object per line:
-/// - `follow`: every query answered from then on, as `LoggedQuery` encodes
-///   it (`JSONDecoder().decode(LoggedQuery.self, …)` reads it back);
-///   the stream ends when either side closes.
+/// - `follow`: every query answered from then on, one `LogRecord` a line
+///   (the same JSON `pinhole log --json` prints; `id` is 0, the row is not
+///   written yet); the stream ends when either side closes.
 /// - `status`: one `ControlStatus`.
 /// - any failure: one `{"error":"…"}` line (`ControlErrorReply`); for
 ///   "permission denied" and an oversized request the connection is then closed.

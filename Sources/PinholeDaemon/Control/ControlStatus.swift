@@ -14,6 +14,8 @@ public struct ControlStatus: Sendable, Codable, Equatable {
 
     /// pinholed's version.
     public var version: String
+    /// pinholed's pid (for SIGHUP after a profile change).
+    public var pid: Int32
     /// Seconds since pinholed started.
     public var uptimeSeconds: Double
     /// Queries answered since start.
@@ -25,6 +27,6 @@ public struct ControlStatus: Sendable, Codable, Equatable {
     public var followDropped: UInt64
 
     enum CodingKeys: String, CodingKey {
-        case version, uptimeSeconds = "uptime_seconds", queries, log, followers, followDropped = "follow_dropped"
+        case version, pid, uptimeSeconds = "uptime_seconds", queries, log, followers, followDropped = "follow_dropped"
     }
 }

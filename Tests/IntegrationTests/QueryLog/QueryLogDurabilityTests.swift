@@ -131,7 +131,7 @@ struct QueryLogDurabilityTests {
             usleep(60_000)
         }
         usleep(300_000)
-        let status = try ControlClient(socketPath: daemon.controlSocketPath).status()
+        let status = try ControlSocketClient(socketPath: daemon.controlSocketPath).status()
         #expect(status.queries == 10 && status.log.failed == 10 && status.log.written == 0, "\(status)")
         let warnings = daemon.log.split(separator: "\n").filter { $0.contains("query log: not logging") }
         #expect(warnings.count == 1, "\(daemon.log.suffix(2000))")
@@ -171,6 +171,6 @@ struct QueryLogDurabilityTests {
         while !daemon.log.contains("control socket: permission denied"), Date() < deadline { usleep(20_000) }
         #expect(daemon.log.contains("control socket: permission denied") && daemon.log.contains("uid=65534"), "\(daemon.log.suffix(1500))")
         // Root still gets answers.
-        #expect(try ControlClient(socketPath: daemon.controlSocketPath).status().version == PinholeVersion.string)
+        #expect(try ControlSocketClient(socketPath: daemon.controlSocketPath).status().version == PinholeVersion.string)
     }
 }

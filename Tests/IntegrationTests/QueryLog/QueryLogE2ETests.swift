@@ -86,8 +86,8 @@ struct QueryLogE2ETests {
 
     @Test func aFollowerConnectedBeforeAQuerySeesIt() async throws {
         let stage = try Stage()
-        let stream = try ControlClient(socketPath: stage.daemon.controlSocketPath).follow()
-        let seen = Task { () async throws -> LoggedQuery? in
+        let stream = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).follow()
+        let seen = Task { () async throws -> LogRecord? in
             for try await query in stream where query.name == "followed.example" { return query }
             return nil
         }
@@ -99,9 +99,10 @@ struct QueryLogE2ETests {
         let query = try await seen.value
         timeout.cancel()
         let got = try #require(query, "no followed.example within 5 s: \(stage.daemon.log.suffix(1500))")
-        #expect(got.pid == asked.pid && got.appKey == "app-b.scope" && got.decision == .allowed && got.addresses.map(\.description) == ["192.0.2.1"])
-        let status = try ControlClient(socketPath: stage.daemon.controlSocketPath).status()
-        #expect(status.queries >= 1 && status.followers >= 0 && status.log.enabled)
+        #expect(got.pid == asked.pid && got.app == "app-b.scope" && got.decision == "allowed" && got.addresses == ["192.0.2.1"])
+        #expect(got.profile == "browser" && got.registrable == "followed.example" && got.type == "A")
+        let status = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).status()
+        #expect(status.queries >= 1 && status.log.enabled && status.pid == stage.daemon.process.processIdentifier)
     }
 
     @Test func aProfileWithLogFalseIsNotLogged() throws {
@@ -113,7 +114,7 @@ struct QueryLogE2ETests {
         let all = try QueryLogReader(path: stage.daemon.queryLogPath).entries(limit: 100)
         #expect(rows.map(\.name).contains("visible.example"))
         #expect(!all.map(\.name).contains("secret.example"))
-        let status = try ControlClient(socketPath: stage.daemon.controlSocketPath).status()
+        let status = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).status()
         #expect(status.log.ignored == 1 && status.log.written == 1, "\(status)")
     }
 }
