@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "PinholeDaemon",
             dependencies: [
-                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl",
+                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl", "QueryLog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,12 +180,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PinholeDaemonTests", dependencies: ["PinholeDaemon", "PinholeCore", "DNSWire"]),
+        .testTarget(
+            name: "PinholeDaemonTests",
+            dependencies: [
+                "PinholeDaemon", "PinholeCore", "DNSWire", "QueryLog", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "QueryLogTests",
             dependencies: ["QueryLog", "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport", "QueryLog", "PinholeDaemon"]),
         .testTarget(
             name: "LogViewTests",
             dependencies: ["LogView", "QueryLog", "PinholeCore", "PinholeDaemon", "DNSWire", "TestSupport"]
