@@ -2,10 +2,11 @@ import ArgumentParser
 import DNSWire
 import Foundation
 import LogView
+import PinholeDaemon
 import QueryLog
 
 /// `pinhole log`: queries, newest first, filtered; or `--follow` for live ones from pinholed.
-struct Log: ParsableCommand {
+struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show logged queries, newest first: who asked, what, and what policy did and why.",
         discussion: """
@@ -30,8 +31,8 @@ struct Log: ParsableCommand {
     @Option(help: ArgumentHelp("Rows per page.", valueName: "n")) var limit: Int = 50
     @Option(help: ArgumentHelp("Only rows older than this id (the last id of the previous page).", valueName: "id")) var before: Int64?
     @Flag(help: "Stream new queries live from pinholed.") var follow = false
-    @Option(help: ArgumentHelp("pinholed's control socket (for --follow).", valueName: "path"))
-    var socket: String = ControlClient.defaultPath
+    @Option(help: ArgumentHelp("pinholed's control socket for --follow (default: the config's control.socket).", valueName: "path"))
+    var socket: String?
 
     func validate() throws {
         if blocked && allowed { throw ValidationError("--blocked and --allowed exclude each other") }
@@ -39,10 +40,10 @@ struct Log: ParsableCommand {
         if follow && before != nil { throw ValidationError("--follow shows new queries; --before pages through old ones") }
     }
 
-    func run() throws {
+    func run() async throws {
         do {
             let filter = try makeFilter(now: QueryLogSettings.wallClockMilliseconds())
-            if follow { return try runFollow(filter) }
+            if follow { return try await runFollow(filter) }
             let reader = try options.openReader()
             let rows = try reader.entries(filter: filter, limit: limit, before: before).map(LogRecord.init)
             try printPage(rows)
@@ -91,15 +92,16 @@ struct Log: ParsableCommand {
         }
     }
 
-    private func runFollow(_ filter: QueryFilter) throws {
-        let client = try ControlClient(path: socket)
+    /// Prints every query pinholed answers from now on that passes the
+    /// filter, as it comes (logwire's `ControlSocketClient`; never by polling the file).
+    private func runFollow(_ filter: QueryFilter) async throws {
+        let stream = try ControlSocketClient(socketPath: try options.socketPath(socket)).follow()
         let terminal = options.terminal
         let layout = QueryLogOutput.followLayout(terminal: terminal)
         if options.csv { print(CSV.record(QueryLogOutput.csvHeader), terminator: "") }
         else if !options.json { print(layout.header) }
         fflush(nil)
-        try client.follow { record in
-            guard filter.matches(record) else { return true }
+        for try await record in stream where filter.matches(record) {
             if options.json {
                 print(try QueryLogOutput.jsonLine(record))
             } else if options.csv {
@@ -109,7 +111,6 @@ struct Log: ParsableCommand {
             }
             // Line by line, also into a pipe.
             fflush(nil)
-            return true
         }
     }
 }

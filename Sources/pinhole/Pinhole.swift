@@ -4,7 +4,7 @@ import PinholeDaemon
 /// The pinhole command-line tool. Later issues add the query log, apps,
 /// policy and the system-resolver switch as subcommands.
 @main
-struct Pinhole: ParsableCommand {
+struct Pinhole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pinhole",
         abstract: "Inspect and control pinhole, the per-app DNS firewall.",

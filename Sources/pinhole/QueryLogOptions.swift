@@ -7,10 +7,7 @@ import QueryLog
 /// Options every query-log command shares: which database, which config,
 /// and how the output is printed.
 struct QueryLogOptions: ParsableArguments {
-    /// Where pinholed keeps the log unless `[querylog] path` says otherwise.
-    static let defaultDatabase = "/var/lib/pinhole/queries.sqlite"
-
-    @Option(help: ArgumentHelp("The query-log database (default: [querylog] path of the config, else \(defaultDatabase)).", valueName: "path"))
+    @Option(help: ArgumentHelp("The query-log database (default: the config's querylog.path, \(DaemonConfig.defaults.queryLog.path)).", valueName: "path"))
     var db: String?
 
     @Option(help: ArgumentHelp("Configuration file.", valueName: "file"))
@@ -23,17 +20,17 @@ struct QueryLogOptions: ParsableArguments {
         if json && csv { throw ValidationError("--json and --csv exclude each other") }
     }
 
-    /// `--db`, else the config's `[querylog] path`, else the default.
+    /// `--db`, else the config's `querylog.path` (its default without a config file).
     func databasePath() throws -> String {
         if let db { return db }
-        // The config is read the way check-config reads it; a broken one is reported, not skipped.
-        let loaded = try ConfigLoader.load(path: config)
-        return Self.configuredPath(loaded) ?? Self.defaultDatabase
+        // Read the way check-config reads it: a broken config is reported, not skipped.
+        return try ConfigLoader.load(path: config).queryLog.path
     }
 
-    /// The database path the config names, once `[querylog]` is in `DaemonConfig` (the logwire branch adds it).
-    static func configuredPath(_ config: DaemonConfig) -> String? {
-        nil
+    /// `--socket`, else the config's `control.socket`.
+    func socketPath(_ socket: String?) throws -> String {
+        if let socket { return socket }
+        return try ConfigLoader.load(path: config).control.socket
     }
 
     /// The reader on the database, or an error that says what to do.

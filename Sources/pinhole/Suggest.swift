@@ -21,8 +21,8 @@ struct Suggest: ParsableCommand {
     @Flag(help: "Install the profile into the profiles folder and reload pinholed.") var write = false
     @Flag(help: "With --write: replace an existing profile of the same name.") var force = false
     @Option(help: ArgumentHelp("Profile name (file stem) for --write; default: from the app key.", valueName: "name")) var name: String?
-    @Option(help: ArgumentHelp("pinholed's control socket (for the reload).", valueName: "path"))
-    var socket: String = ControlClient.defaultPath
+    @Option(help: ArgumentHelp("pinholed's control socket, for the reload (default: the config's control.socket).", valueName: "path"))
+    var socket: String?
 
     func run() throws {
         do {
@@ -46,7 +46,7 @@ struct Suggest: ParsableCommand {
             try check(text, name: profileName)
             let path = try ProfileInstaller.install(text, name: profileName, directory: config.policy.profilesDir, overwrite: force)
             print("wrote \(path)")
-            reload()
+            reload(socket: socket ?? config.control.socket)
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -85,9 +85,9 @@ struct Suggest: ParsableCommand {
     }
 
     /// SIGHUP to pinholed (its pid from the control socket), or how to do it by hand.
-    private func reload() {
+    private func reload(socket: String) {
         do {
-            let pid = try ControlClient(path: socket).daemonPID()
+            let pid = try ControlSocketClient(socketPath: socket).status().pid
             guard kill(pid, SIGHUP) == 0 else {
                 throw CLIError("kill -HUP \(pid): \(String(cString: strerror(errno)))")
             }

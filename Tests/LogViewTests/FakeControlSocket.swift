@@ -34,7 +34,7 @@ final class FakeControlSocket: @unchecked Sendable {
                 while recv(client, &byte, 1, 0) == 1, byte != UInt8(ascii: "\n") { request.append(byte) }
                 let text = String(decoding: request, as: UTF8.self)
                 seen.append(text)
-                let reply = text.contains("status") ? "{\"pid\":\(pid),\"version\":\"test\"}\n" : lines.map { $0 + "\n" }.joined()
+                let reply = text.contains("status") ? Self.status(pid: pid) + "\n" : lines.map { $0 + "\n" }.joined()
                 _ = reply.utf8CString.withUnsafeBytes { send(client, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
                 close(client)
             }
@@ -42,6 +42,12 @@ final class FakeControlSocket: @unchecked Sendable {
             shutdown(listener, Int32(SHUT_RDWR))
         }
         thread.start()
+    }
+
+    /// A `ControlStatus` line as pinholed sends it.
+    static func status(pid: Int32) -> String {
+        #"{"follow_dropped":0,"followers":0,"log":{"dropped":0,"enabled":true,"failed":0,"ignored":0,"path":"/x","pruned":0,"queued":0,"written":0},"pid":"#
+            + "\(pid)" + #","queries":0,"uptime_seconds":1,"version":"test"}"#
     }
 
     /// The request lines received so far.
