@@ -6,7 +6,7 @@ import QueryLog
 public enum QueryLogOutput {
     /// The table's columns: time, app, pid, name, type, decision, reason.
     static let columns = [
-        TextTable.Column("TIME", minimumWidth: .max), TextTable.Column("APP", minimumWidth: 10),
+        TextTable.Column("TIME", minimumWidth: .max), TextTable.Column("APP", minimumWidth: 10, weight: 0.9),
         TextTable.Column("PID", minimumWidth: .max, alignRight: true), TextTable.Column("NAME", minimumWidth: 14, weight: 1.6, keepsEnd: true),
         TextTable.Column("TYPE", minimumWidth: .max), TextTable.Column("DECISION", minimumWidth: .max),
         TextTable.Column("REASON", minimumWidth: 12, weight: 1.3),
@@ -55,8 +55,14 @@ public enum QueryLogOutput {
         }
     }
 
-    /// What the REASON column shows: the policy's reason, else why no process was found, else "-".
+    /// What the REASON column shows, short: the list and rule, or the kind
+    /// of rule, the rule and the profile, else the policy's whole reason,
+    /// else why no process was found (`--json` has the full reason, file and line).
     static func reasonText(_ record: LogRecord) -> String {
+        if let list = record.list, let rule = record.rule {
+            return record.reasonKind == "list entry" || record.reasonKind == nil ? "list \(list): \(rule)" : "\(record.reasonKind!) \(list): \(rule)"
+        }
+        if let rule = record.rule, let kind = record.reasonKind { return "\(kind) \(rule)" + (record.profile.map { " (\($0))" } ?? "") }
         if let reason = record.reason, !reason.isEmpty { return reason }
         if let why = record.unattributed { return "unattributed: \(why)" }
         return "-"

@@ -17,7 +17,7 @@ import Testing
         #expect(lines.count == 4, "\(run.stdout)")  // header + 3 (the 2-hour-old query and the other app left out)
         #expect(lines[0].hasPrefix("TIME") && lines[0].contains("DECISION") && lines[0].contains("REASON"))
         // 80 columns: the name keeps its end, the reason its start.
-        #expect(lines[1].contains("example.net  ") && lines[1].contains("blocked") && lines[1].contains("list entry"), "\(run.stdout)")
+        #expect(lines[1].contains("example.net  ") && lines[1].contains("blocked") && lines[1].contains("list ads: trac"), "\(run.stdout)")
         #expect(lines[2].contains("www.example.com") && lines[2].contains("allowed"))
         #expect(!run.stdout.contains("old.example.org") && !run.stdout.contains("repo.backup.test"))
         #expect(!run.stdout.contains("\u{1B}"))  // piped: no colour
