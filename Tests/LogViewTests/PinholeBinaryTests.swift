@@ -2,6 +2,7 @@ import Foundation
 import LogView
 import QueryLog
 import Testing
+import TestSupport
 
 /// The built `pinhole` binary as a process against a real database (filled
 /// through `QueryLogWriter`), as a person would run it.
@@ -22,6 +23,39 @@ import Testing
         #expect(!run.stdout.contains("old.example.org") && !run.stdout.contains("repo.backup.test"))
         #expect(!run.stdout.contains("\u{1B}"))  // piped: no colour
         for line in lines { #expect(line.count <= 80) }
+    }
+
+    /// On a terminal (a pty from util-linux `script`): its width and colour;
+    /// `NO_COLOR` turns colour off there too.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pty"))
+    func terminalWidthAndColour() throws {
+        let scratch = ScratchDirectory()
+        try LogViewFixtures.fill(scratch.database, now: LogViewFixtures.now)
+        let binary = try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_CLI_BIN").path
+        func onTerminal(columns: Int, environment: [String: String] = [:]) throws -> String {
+            let command = "stty cols \(columns); \(binary) log --db \(scratch.database) --app curl-job.service"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { $0.key != "NO_COLOR" || environment[$0.key] != nil }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let coloured = try onTerminal(columns: 140)
+        #expect(coloured.contains("\u{1B}[31m") && coloured.contains("tracker.example.net"), "\(coloured)")
+        // 140 columns: the whole short reason fits.
+        #expect(coloured.contains("list ads: tracker.example.net"))
+        let narrow = try onTerminal(columns: 60)
+        let rows = narrow.components(separatedBy: "\r\n").map { $0.replacingOccurrences(of: "\u{1B}[0m", with: "").replacingOccurrences(of: "\u{1B}[31m", with: "").replacingOccurrences(of: "\u{1B}[1m", with: "") }
+        #expect(rows.contains { $0.hasPrefix("TIME") })
+        for row in rows { #expect(row.count <= 72, "\(row)") }  // the never-cut columns and minimums: 70 at most
+        let plain = try onTerminal(columns: 140, environment: ["NO_COLOR": "1"])
+        #expect(!plain.contains("\u{1B}[") && plain.contains("tracker.example.net"), "\(plain)")
     }
 
     @Test func jsonCsvPagingAndFilters() throws {
