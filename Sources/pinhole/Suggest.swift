@@ -32,6 +32,9 @@ struct Suggest: ParsableCommand {
             let domains = try reader.domains(app: app, since: sinceMS)
             guard !domains.isEmpty else { throw CLIError("no queries of app \"\(app)\" in \(reader.path) since \(since) (pinhole apps lists the apps)") }
             let latest = try reader.entries(filter: QueryFilter(app: app), limit: 1).first
+            guard latest?.identity != nil else {
+                throw CLIError("the last query of \"\(app)\" has no process (app unknown): a profile needs a unit or executable to match")
+            }
             let categories = listCategories(config.policy)
             let entries = try domains.map { summary in
                 let names = try namesUsed(under: summary.domain, reader: reader, since: sinceMS)
