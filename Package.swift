@@ -74,8 +74,12 @@ let package = Package(
         // The query-log database (SQLite via GRDB): schema, batched writer, reader for the CLI.
         .target(
             name: "QueryLog",
-            dependencies: ["PinholeCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+
+        // The CLI's query-log views: tables fitted to the terminal, colour, JSON
+        // lines, CSV, profile suggestions, the control-socket client (`pinhole log` and friends).
+        .target(name: "LogView", dependencies: ["QueryLog", "PinholeCore", "DNSWire"]),
 
         // Upstream client: UDP on the reactor, TCP on SwiftNIO.
         .target(
@@ -92,7 +96,7 @@ let package = Package(
         .target(
             name: "PinholeDaemon",
             dependencies: [
-                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl",
+                "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl", "QueryLog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "pinhole",
             dependencies: [
-                "PinholeDaemon", "Enforcement", "Attribution",
+                "PinholeDaemon", "Enforcement", "Attribution", "QueryLog", "LogView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -176,11 +180,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PinholeDaemonTests", dependencies: ["PinholeDaemon", "PinholeCore", "DNSWire"]),
+        .testTarget(
+            name: "PinholeDaemonTests",
+            dependencies: [
+                "PinholeDaemon", "PinholeCore", "DNSWire", "QueryLog", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "QueryLogTests",
             dependencies: ["QueryLog", "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport", "QueryLog", "PinholeDaemon"]),
+        .testTarget(
+            name: "LogViewTests",
+            dependencies: ["LogView", "QueryLog", "PinholeCore", "PinholeDaemon", "DNSWire", "TestSupport"]
+        ),
     ]
 )

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import PinholeCore
 import Reactor
+import QueryLog
 import ServiceLifecycle
 
 /// pinholed: assembles the stages, binds the listeners and serves until
@@ -40,6 +41,8 @@ public enum Daemon {
         }
         let governRule = CgroupGovernor.rule(config.enforcement)
         let governor = try enforcement.map { try CgroupGovernor.started(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
+        let started = ContinuousClock.now
+        let queryLog = QueryLogSetup.start(config.queryLog, logger: logger)
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
@@ -47,7 +50,7 @@ public enum Daemon {
             pinner: enforcement?.pinner,
             pinFloorSeconds: UInt32(clamping: config.enforcement.pinFloor.components.seconds),
             governRule: governRule,
-            log: QueryLogLine(logger: logger),
+            log: queryLog.fanout,
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
             settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, reactor: reactor,
@@ -66,8 +69,12 @@ public enum Daemon {
                 ])
         }
 
-        // Stopped in reverse order: the listeners close before the table goes.
+        let control = await startControl(config.control, queryLog: queryLog, started: started, group: group, logger: logger)
+
+        // Stopped in reverse order: the control socket, then the listeners
+        // close before the query log flushes and the table goes.
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let writer = queryLog.writer { members.append(.init(service: QueryLogService(writer: writer, logger: logger))) }
         if let enforcement { members.append(.init(service: enforcement)) }
         if let governor { members.append(.init(service: GovernorService(governor: governor))) }
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
@@ -76,6 +83,7 @@ public enum Daemon {
             members.append(.init(service: PolicyReloadService(
                 settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() })))
         }
+        if let control { members.append(.init(service: ControlService(server: control))) }
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: members,
@@ -83,6 +91,39 @@ public enum Daemon {
                 logger: logger))
         try await services.run()
         logger.notice("pinholed stopped", metadata: ["cache_entries": "\(cache.count)"])
+    }
+
+    /// The control socket, nil (logged) when it cannot be set up: DNS does not depend on it.
+    private static func startControl(
+        _ settings: DaemonConfig.Control, queryLog: QueryLogSetup, started: ContinuousClock.Instant, group: any EventLoopGroup,
+        logger: Logger
+    ) async -> ControlServer? {
+        let writer = queryLog.writer
+        let followers = queryLog.followers
+        let fanout = queryLog.fanout
+        let path = writer?.path ?? ""
+        let environment = ControlHandler.Environment(
+            authorization: .system(), followers: followers,
+            status: {
+                let counters = writer?.counters ?? QueryLogCounters()
+                return ControlStatus(
+                    version: PinholeVersion.string, pid: getpid(),
+                    uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
+                    queries: fanout.queries,
+                    log: ControlStatus.Log(
+                        enabled: writer != nil, path: path, written: counters.written, dropped: counters.dropped,
+                        failed: counters.failed, ignored: counters.ignored, queued: counters.queued, pruned: counters.pruned),
+                    followers: followers.followerCount, followDropped: followers.dropped)
+            },
+            registrableDomain: queryLog.registrableDomain, credentials: ControlServer.peerCredentials, logger: logger)
+        do {
+            let server = try await ControlServer.bind(path: settings.socket, environment: environment, group: group)
+            logger.info("control socket listening", metadata: ["path": "\(settings.socket)"])
+            return server
+        } catch {
+            logger.error("\(error); pinhole log --follow and status will not work (DNS is not affected)")
+            return nil
+        }
     }
 
     /// The policy store, nil when `[policy]` is off.

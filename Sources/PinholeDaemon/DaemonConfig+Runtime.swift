@@ -66,6 +66,16 @@ extension DaemonConfig {
             enforcement.mark = 0x\(String(enforcement.mark, radix: 16))
             enforcement.doh_addresses = \(enforcement.dohAddressesSummary(listsDir: policy.listsDir))
             log.level = "\(log.level)"
+            querylog.enabled = \(queryLog.enabled)
+            querylog.path = "\(queryLog.path)"
+            querylog.max_age = \(queryLog.maxAge.map { "\"\(DurationText.format($0))\"" } ?? "false")
+            querylog.max_size = \(queryLog.maxSize.map { "\"\(ByteSizeText.format($0))\"" } ?? "false")
+            querylog.batch_interval = "\(DurationText.format(queryLog.batchInterval))"
+            querylog.batch_size = \(queryLog.batchSize)
+            querylog.queue = \(queryLog.queue)
+            querylog.ignore_names = \(list(queryLog.ignoreNames.map(\.pattern)))
+            querylog.ignore_apps = \(list(queryLog.ignoreApps.map(\.pattern)))
+            control.socket = "\(control.socket)"
             """
     }
 }

@@ -2,13 +2,15 @@ import DNSWire
 import Logging
 import PinholeCore
 
-/// Logs every answered query as one info line naming the app that asked
-/// (until the query-log database exists): app key, pid, executable, unit,
-/// cgroup, name, type, rcode. Values with spaces or quotes are quoted.
+/// Logs every answered query as one line naming the app that asked: app
+/// key, pid, executable, unit, cgroup, name, type, rcode. Values with spaces
+/// or quotes are quoted. At `info` when the query-log database is off, at
+/// `debug` when the database keeps the record.
 struct QueryLogLine: QueryLogSink {
     let logger: Logger
+    var level: Logger.Level = .info
 
-    var isEnabled: Bool { logger.logLevel <= .info }
+    var isEnabled: Bool { logger.logLevel <= level }
 
     func record(_ entry: QueryLogEntry) {
         let attribution = entry.attribution
@@ -39,7 +41,7 @@ struct QueryLogLine: QueryLogSink {
         if let socket = attribution.socket {
             metadata["socket_cgroup_id"] = .string(String(socket.cgroupID))
         }
-        logger.info("query", metadata: metadata)
+        logger.log(level: level, "query", metadata: metadata)
     }
 
     /// `text` as is when it is one plain token, else in double quotes with

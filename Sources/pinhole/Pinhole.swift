@@ -4,10 +4,10 @@ import PinholeDaemon
 /// The pinhole command-line tool. Later issues add the query log, apps,
 /// policy and the system-resolver switch as subcommands.
 @main
-struct Pinhole: ParsableCommand {
+struct Pinhole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pinhole",
         abstract: "Inspect and control pinhole, the per-app DNS firewall.",
         version: PinholeVersion.string,
-        subcommands: [CheckConfig.self, Why.self, Lists.self, Status.self, Exec.self])
+        subcommands: [CheckConfig.self, Why.self, Lists.self, Status.self, Exec.self, Log.self, Apps.self, Domains.self, Suggest.self])
 }

@@ -36,6 +36,12 @@ struct Pinholed: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder of per-app profiles (replaces policy.profiles_dir).", valueName: "dir"))
     var profilesDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("Query-log database file (replaces querylog.path).", valueName: "file"))
+    var queryLog: String?
+
+    @Option(name: .long, help: ArgumentHelp("Control socket (replaces control.socket).", valueName: "path"))
+    var controlSocket: String?
+
     @Flag(name: .long, help: "Check the configuration, print the effective settings and exit.")
     var checkConfig = false
 
@@ -90,6 +96,8 @@ struct Pinholed: AsyncParsableCommand {
             try config.applying(listen: listen, upstreams: upstream, logLevel: logLevel)
             if let listsDir { config.policy.listsDir = listsDir }
             if let profilesDir { config.policy.profilesDir = profilesDir }
+            if let queryLog { config.queryLog.path = queryLog }
+            if let controlSocket { config.control.socket = controlSocket }
             loaded = config
         } catch {
             fail("pinholed: \(error)")

@@ -11,6 +11,10 @@ public final class DaemonProcess: @unchecked Sendable {
     private let directory: URL
     public let listenAddress: String
     public let listenPort: UInt16
+    /// The query-log database it writes (`--query-log`; in its temporary folder unless `arguments` name another).
+    public let queryLogPath: String
+    /// Its control socket (`--control-socket`; in its temporary folder unless `arguments` name another).
+    public let controlSocketPath: String
 
     /// Starts `pinholed` listening on `address`:`port` (UDP and TCP), with
     /// `arguments` added, and waits until it logs that it is ready.
@@ -39,6 +43,14 @@ public final class DaemonProcess: @unchecked Sendable {
         let hostPart = address.contains(":") ? "[\(address)]" : address
         args += ["--listen", "\(hostPart):\(port)", "--log-level", "debug"]
         for upstream in upstreams { args += ["--upstream", upstream] }
+        // Never the machine's /var/lib/pinhole or /run/pinhole.
+        func flag(_ name: String, default value: String) -> String {
+            if let index = arguments.firstIndex(of: name), index + 1 < arguments.count { return arguments[index + 1] }
+            args += [name, value]
+            return value
+        }
+        queryLogPath = flag("--query-log", default: dir.appendingPathComponent("queries.sqlite").path)
+        controlSocketPath = flag("--control-socket", default: dir.appendingPathComponent("control.sock").path)
         args += arguments
 
         process = Process()

@@ -28,6 +28,8 @@ public struct AppProfile: Sendable {
     public var blockReply: Sourced<BlockReply>?
     /// Whether answers with private/loopback addresses for public names are blocked (default on).
     public var rebindingGuard: Bool
+    /// Whether this app's queries go to the query log (profile key `log`, default on).
+    public var log = true
     private var vendorIndex: [PolicyName: RuleSource]
 
     public init(

@@ -60,6 +60,7 @@ public final class CompiledPolicy: PolicyEvaluator {
         let selected = selection(for: app)
         var decision = decide(selected, name: name, type: type)
         decision.guardsRebinding = selected.profile.rebindingGuard
+        decision.logged = selected.profile.log
         decision.network = selected.network
         return decision
     }

@@ -11,6 +11,8 @@ public struct PolicyDecision: Sendable, Hashable {
     public var considered: [RuleHit]
     /// Whether the profile blocks public names answered with internal addresses.
     public var guardsRebinding = true
+    /// Whether the query log keeps this query (the profile's `log`).
+    public var logged = true
     /// The profile's `interfaces` and `allow_cidrs`, which the pin stage
     /// hands to the kernel for the app's cgroup.
     public var network = AppNetworkRules.none

@@ -13,6 +13,10 @@ enum ConfigSchema {
             "doh_addresses",
         ]),
         ("log", ["level"]),
+        ("querylog", [
+            "enabled", "path", "max_age", "max_size", "batch_interval", "batch_size", "queue", "ignore_names", "ignore_apps",
+        ]),
+        ("control", ["socket"]),
     ]
 
     /// The keys of `table`, or nil for an unknown table.

@@ -125,6 +125,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var enforcement: Enforcement
     /// `[log]` settings.
     public var log: Log
+    /// `[querylog]` settings.
+    public var queryLog = QueryLog()
+    /// `[control]` settings.
+    public var control = Control()
 
     /// Every key at its default: what an empty config file gives.
     public static let defaults = DaemonConfig(

@@ -82,6 +82,13 @@ struct ProfileParser {
                 errors.append(error)
             }
         }
+        if let value = root["log"]?.tomlValue {
+            do {
+                profile.log = try reader.bool(value, ["log"])
+            } catch {
+                errors.append(error)
+            }
+        }
         profile.match = parseMatch(root)
         return errors.isEmpty ? profile : nil
     }

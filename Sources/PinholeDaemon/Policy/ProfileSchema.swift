@@ -2,7 +2,7 @@
 enum ProfileSchema {
     /// Top-level keys, in documentation order.
     static let keys = [
-        "mode", "allow", "deny", "vendor", "lists", "allow_cidrs", "interfaces", "block_reply", "rebinding_guard", "match",
+        "mode", "allow", "deny", "vendor", "lists", "allow_cidrs", "interfaces", "block_reply", "rebinding_guard", "log", "match",
     ]
     /// Keys of the `[match]` table.
     static let matchKeys = ["unit", "executable", "cgroup", "user"]

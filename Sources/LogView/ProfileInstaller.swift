@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Writes a profile into the profiles directory atomically: a temporary
+/// file in the same directory, fsync, then `link` (which fails when the
+/// profile exists: never a half-written or silently replaced profile) or,
+/// with `overwrite`, `rename`; then fsync of the directory.
+public enum ProfileInstaller {
+    /// What went wrong, on which path.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Installs `text` as `directory/name.toml`; returns the path.
+    @discardableResult
+    public static func install(_ text: String, name: String, directory: String, overwrite: Bool) throws(Failure) -> String {
+        let target = directory.hasSuffix("/") ? directory + name + ".toml" : "\(directory)/\(name).toml"
+        if !overwrite, access(target, F_OK) == 0 {
+            throw Failure(path: target, message: "a profile with this name exists; pass --force to replace it, or --name for another name")
+        }
+        var template = Array("\(directory)/.\(name).toml.XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw Failure(path: directory, message: "cannot create a temporary file: \(errorText())") }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var done = false
+        defer {
+            if !done { unlink(temporary) }
+        }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = errorText()
+                close(fd)
+                throw Failure(path: temporary, message: "write failed: \(reason)")
+            }
+            written += count
+        }
+        // Profiles are read by root's pinholed; 0644 like the shipped ones.
+        fchmod(fd, 0o644)
+        if fsync(fd) != 0 {
+            let reason = errorText()
+            close(fd)
+            throw Failure(path: temporary, message: "fsync failed: \(reason)")
+        }
+        close(fd)
+        if overwrite {
+            guard rename(temporary, target) == 0 else { throw Failure(path: target, message: "rename failed: \(errorText())") }
+        } else {
+            guard link(temporary, target) == 0 else {
+                let exists = errno == EEXIST
+                throw Failure(path: target, message: exists
+                    ? "a profile with this name exists; pass --force to replace it, or --name for another name"
+                    : "link failed: \(errorText())")
+            }
+            unlink(temporary)
+        }
+        done = true
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+        return target
+    }
+
+    private static func errorText() -> String { String(cString: strerror(errno)) }
+}

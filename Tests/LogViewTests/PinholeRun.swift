@@ -1,0 +1,40 @@
+import Foundation
+import TestSupport
+
+/// The built `pinhole` binary run as a child process, stdout and stderr apart.
+struct PinholeRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Runs `pinhole arguments…` with `environment` added to this process's.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 30) throws -> PinholeRun {
+        let process = Process()
+        process.executableURL = try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_CLI_BIN")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently: a full stderr pipe must not stall the child.
+        let errData = LockedData()
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.isSet { usleep(1_000) }
+        return PinholeRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                          stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+}
+
+/// Data handed from a reader thread.
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return data != nil }
+    var value: Data { lock.lock(); defer { lock.unlock() }; return data ?? Data() }
+}
