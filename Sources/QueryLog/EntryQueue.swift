@@ -60,8 +60,8 @@ final class EntryQueue: @unchecked Sendable {
         var items: [Item] = []
         items.reserveCapacity(taken)
         for _ in 0..<taken {
-            items.append(ring[head]!)
-            ring[head] = nil
+            // Moved out, not copied: a copy retains every string of the entry.
+            items.append(ring[head].take()!)
             head = (head + 1) % ring.count
         }
         count -= taken

@@ -115,7 +115,8 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
 
     /// Commits one batch in one transaction, or counts it as failed.
     private func write(_ items: [EntryQueue.Item]) {
-        let kept = items.filter(shouldLog)
+        // Indices, not a filtered copy: copying an entry retains each of its strings.
+        let kept = items.indices.filter { shouldLog(items[$0]) }
         let skipped = items.count - kept.count
         if skipped > 0 { add(ignored: UInt64(skipped)) }
         guard !kept.isEmpty else { return queue.finish(items.count) }
@@ -129,7 +130,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             // touch the same pairs. When the queue is idle they go with every batch.
             let writeTotals = Date() >= nextTotals || queue.snapshot.queued == 0
             try database.write { db in
-                for item in kept { try inserter.insert(item.entry, milliseconds: item.milliseconds, db) }
+                for index in kept { try inserter.insert(items[index].entry, milliseconds: items[index].milliseconds, db) }
                 if writeTotals { try inserter.writeTotals(db) }
             }
             inserter.committed(wroteTotals: writeTotals)
