@@ -6,7 +6,7 @@ import Testing
 @Suite struct MigrationTests {
     @Test func anEmptyFileIsMigratedAndReopenedWithItsRows() throws {
         let directory = TemporaryDirectory()
-        FileManager.default.createFile(atPath: directory.database, contents: Data())
+        _ = FileManager.default.createFile(atPath: directory.database, contents: Data())
         let first = LogFixtures.writer(directory)
         first.record(try LogFixtures.entry("one.example.com"), atMilliseconds: LogFixtures.noon)
         first.close()

@@ -34,7 +34,7 @@ public final class DaemonProcess: @unchecked Sendable {
         directory = dir
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         logFile = dir.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var args: [String] = []
         // An empty file means all defaults; never the machine's /etc/pinhole.
         let configFile = dir.appendingPathComponent("pinhole.toml")

@@ -71,7 +71,7 @@ struct AttributionE2ETests {
             let tcp = index % 3 == 0 ? ["--tcp"] : []
             clients.append((try stage.client(cgroup, name: name, ["--wait-file", go] + tcp), cgroup, name))
         }
-        FileManager.default.createFile(atPath: go, contents: nil)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         for (process, _, name) in clients {
             #expect(process.waitForExit(seconds: 20) == 0, "\(name): \(process.stdout)\(process.stderr)")
         }
@@ -135,7 +135,7 @@ struct AttributionE2ETests {
             cgroup: "app-del.scope", executable: doomed, arguments: ["--server", "127.0.0.1:53", "--name", "deleted.example", "--wait-file", go])
         _ = try process.waitForEvent("waiting")
         try FileManager.default.removeItem(atPath: doomed)
-        FileManager.default.createFile(atPath: go, contents: nil)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         #expect(process.waitForExit() == 0, "\(process.stdout)\(process.stderr)")
         let line = try stage.line(for: "deleted.example")
         #expect(line["pid"] == String(process.pid))
@@ -163,7 +163,7 @@ struct AttributionE2ETests {
             if candidate.pid == pid { second = candidate } else { candidate.kill() }
         }
         let reused = try #require(second, "could not start a process with pid \(pid) again")
-        FileManager.default.createFile(atPath: go, contents: nil)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         #expect(reused.waitForExit() == 0, "\(reused.stdout)\(reused.stderr)")
         let line = try stage.line(for: "second.example")
         #expect(line["pid"] == String(pid))
