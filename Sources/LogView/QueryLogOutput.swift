@@ -6,7 +6,7 @@ import QueryLog
 public enum QueryLogOutput {
     /// The table's columns: time, app, pid, name, type, decision, reason.
     static let columns = [
-        TextTable.Column("TIME", minimumWidth: .max), TextTable.Column("APP", minimumWidth: 10, weight: 0.9),
+        TextTable.Column("TIME", minimumWidth: .max), TextTable.Column("APP", minimumWidth: 10, weight: 0.9, keepsEndOfPaths: true),
         TextTable.Column("PID", minimumWidth: .max, alignRight: true), TextTable.Column("NAME", minimumWidth: 14, weight: 1.6, keepsEnd: true),
         TextTable.Column("TYPE", minimumWidth: .max), TextTable.Column("DECISION", minimumWidth: .max),
         TextTable.Column("REASON", minimumWidth: 12, weight: 1.3),

@@ -6,7 +6,7 @@ public enum SummaryOutput {
     /// The apps table: key, unit, exe, first/last seen, queries, blocked %, domains.
     public static func appsTable(_ apps: [AppSummary], terminal: Terminal, timeZone: TimeZone = .current) -> [String] {
         let columns = [
-            TextTable.Column("APP", minimumWidth: 10), TextTable.Column("UNIT", minimumWidth: 6), TextTable.Column("EXE", minimumWidth: 8),
+            TextTable.Column("APP", minimumWidth: 10, keepsEndOfPaths: true), TextTable.Column("UNIT", minimumWidth: 6), TextTable.Column("EXE", minimumWidth: 8, keepsEndOfPaths: true),
             TextTable.Column("FIRST SEEN", minimumWidth: 16), TextTable.Column("LAST SEEN", minimumWidth: 16),
             TextTable.Column("QUERIES", minimumWidth: 7, alignRight: true), TextTable.Column("BLOCKED", minimumWidth: 7, alignRight: true),
             TextTable.Column("DOMAINS", minimumWidth: 7, alignRight: true),

@@ -15,13 +15,21 @@ public struct TextTable: Sendable {
         public var weight: Double
         /// Cut cells at the start ("…cdn.example.com"): for domain names, whose end says most.
         public var keepsEnd: Bool
+        /// Cut a cell that is a path ("/usr/bin/dig") at the start, so the
+        /// executable's name stays ("…bin/dig"); other cells (app keys such as
+        /// "app-firefox.scope") at the end.
+        public var keepsEndOfPaths: Bool
 
-        public init(_ title: String, minimumWidth: Int = 4, alignRight: Bool = false, weight: Double = 1, keepsEnd: Bool = false) {
+        public init(
+            _ title: String, minimumWidth: Int = 4, alignRight: Bool = false, weight: Double = 1, keepsEnd: Bool = false,
+            keepsEndOfPaths: Bool = false
+        ) {
             self.title = title
             self.minimumWidth = minimumWidth
             self.alignRight = alignRight
             self.weight = weight
             self.keepsEnd = keepsEnd
+            self.keepsEndOfPaths = keepsEndOfPaths
         }
     }
 
@@ -63,7 +71,9 @@ public struct TextTable: Sendable {
     public func line(_ cells: [String], widths: [Int]) -> String {
         var parts: [String] = []
         for (index, cell) in cells.enumerated() {
-            let fitted = columns[index].keepsEnd ? Self.truncateStart(cell, to: widths[index]) : Self.truncate(cell, to: widths[index])
+            let column = columns[index]
+            let fitted = column.keepsEnd || (column.keepsEndOfPaths && cell.hasPrefix("/"))
+                ? Self.truncateStart(cell, to: widths[index]) : Self.truncate(cell, to: widths[index])
             let pad = String(repeating: " ", count: max(0, widths[index] - fitted.count))
             let last = index == cells.count - 1
             parts.append(columns[index].alignRight ? pad + fitted : (last ? fitted : fitted + pad))

@@ -33,6 +33,15 @@ import Testing
         #expect(!wide[1].contains("…"))
     }
 
+    /// An app known by its executable keeps the executable's name when cut.
+    @Test func aPathAppKeepsItsEnd() {
+        var record = Self.record(1, name: "a-very-long-subdomain-name-that-goes-on.and-on.cdn.example.com", reason: String(repeating: "r", count: 60))
+        record.app = "/usr/lib/firefox-esr/firefox-esr-binary"
+        let lines = QueryLogOutput.table([record], terminal: Terminal(width: 80, colour: false), timeZone: Self.utc, now: record.ms)
+        #expect(lines[1].contains("…"), "\(lines[1])")
+        #expect(lines[1].contains("binary  4242"), "the executable's name stays: \(lines[1])")
+    }
+
     @Test func shrinksTheWidestColumnFirstAndKeepsMinimums() {
         let table = TextTable(
             columns: [TextTable.Column("A", minimumWidth: 3), TextTable.Column("B", minimumWidth: 3)],
