@@ -110,9 +110,7 @@ public enum Daemon {
                     version: PinholeVersion.string, pid: getpid(),
                     uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
                     queries: fanout.queries,
-                    log: ControlStatus.Log(
-                        enabled: writer != nil, path: path, written: counters.written, dropped: counters.dropped,
-                        failed: counters.failed, ignored: counters.ignored, queued: counters.queued, pruned: counters.pruned),
+                    log: ControlStatus.Log(enabled: writer != nil, path: path, counters: counters),
                     followers: followers.followerCount, followDropped: followers.dropped)
             },
             registrableDomain: queryLog.registrableDomain, credentials: ControlServer.peerCredentials, logger: logger)

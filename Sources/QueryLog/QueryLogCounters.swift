@@ -1,5 +1,5 @@
 /// What the writer did with the entries it was given, since it started.
-public struct QueryLogCounters: Sendable, Hashable {
+public struct QueryLogCounters: Sendable, Hashable, Codable {
     /// Rows committed to the database.
     public var written: UInt64
     /// Entries dropped because the queue was full (the oldest go first).

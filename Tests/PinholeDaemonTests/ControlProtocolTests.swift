@@ -46,7 +46,7 @@ import Testing
             status: {
                 ControlStatus(
                     version: "9.9", pid: 77, uptimeSeconds: 3, queries: 42,
-                    log: .init(enabled: true, path: "/tmp/q.sqlite", written: 40, dropped: 1, failed: 1, ignored: 0, queued: 0, pruned: 0),
+                    log: .init(enabled: true, path: "/tmp/q.sqlite", counters: QueryLogCounters(written: 40, dropped: 1, failed: 1)),
                     followers: 0, followDropped: 0)
             },
             registrableDomain: { name in name.split(separator: ".").suffix(2).joined(separator: ".") },

@@ -1,15 +1,40 @@
+import QueryLog
+
 /// The reply to `{"op":"status"}`.
 public struct ControlStatus: Sendable, Codable, Equatable {
-    /// The query log's counters.
+    /// The query log: where, and the writer's counters (`QueryLogCounters`,
+    /// encoded flat beside `enabled` and `path`: `log.written`, `log.dropped`…).
+    @dynamicMemberLookup
     public struct Log: Sendable, Codable, Equatable {
         public var enabled: Bool
         public var path: String
-        public var written: UInt64
-        public var dropped: UInt64
-        public var failed: UInt64
-        public var ignored: UInt64
-        public var queued: Int
-        public var pruned: UInt64
+        public var counters: QueryLogCounters
+
+        public init(enabled: Bool, path: String, counters: QueryLogCounters) {
+            self.enabled = enabled
+            self.path = path
+            self.counters = counters
+        }
+
+        public subscript<Value>(dynamicMember keyPath: KeyPath<QueryLogCounters, Value>) -> Value {
+            counters[keyPath: keyPath]
+        }
+
+        enum CodingKeys: String, CodingKey { case enabled, path }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try container.decode(Bool.self, forKey: .enabled)
+            path = try container.decode(String.self, forKey: .path)
+            counters = try QueryLogCounters(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(enabled, forKey: .enabled)
+            try container.encode(path, forKey: .path)
+            try counters.encode(to: encoder)
+        }
     }
 
     /// pinholed's version.
