@@ -10,46 +10,9 @@ import TestSupport
 /// `pinhole` binary as a process.
 @Suite(.serialized, .enabled(if: NamespaceSandbox.shouldRun, "needs root, unshare, nsenter, ip and cgroup2 (PINHOLE_REQUIRE_E2E=1 fails instead)"))
 struct PinholeLogE2ETests {
-    final class Stage {
-        let folder: URL
-        let sandbox: NamespaceSandbox
-        let daemon: DaemonProcess
-
-        init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-cli-\(UUID().uuidString)")
-            let profiles = folder.appendingPathComponent("apps.d")
-            let lists = folder.appendingPathComponent("lists")
-            for directory in [profiles, lists] { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-            try "mode = \"block-listed\"\ndeny = [\"tracker.example\"]\n[match]\nunit = \"app-x.scope\"\n"
-                .write(to: profiles.appendingPathComponent("x.toml"), atomically: true, encoding: .utf8)
-            sandbox = try NamespaceSandbox()
-            _ = try sandbox.startResponder()
-            daemon = try sandbox.startDaemon(
-                upstreams: ["127.0.0.2:53"],
-                configText: "[policy]\nprofiles_dir = \"\(profiles.path)\"\nlists_dir = \"\(lists.path)\"\n[querylog]\nbatch_interval = \"100ms\"\n")
-        }
-
-        deinit {
-            daemon.stop()
-            sandbox.shutdown()
-            try? FileManager.default.removeItem(at: folder)
-        }
-
-        @discardableResult
-        func dig(_ cgroup: String, _ name: String) throws -> Int32 {
-            let process = try sandbox.spawn(cgroup: cgroup, executable: "dig", arguments: ["@127.0.0.1", "+short", "+tries=1", "+time=3", name])
-            #expect(process.waitForExit() == 0, "\(process.stderr)")
-            return process.pid
-        }
-
-        /// Waits until the database holds `count` rows (the writer commits every 100 ms).
-        func waitForRows(_ count: Int) {
-            let deadline = Date().addingTimeInterval(5)
-            while Date() < deadline {
-                if let rows = try? QueryLogReader(path: daemon.queryLogPath).count(), rows >= count { return }
-                usleep(50_000)
-            }
-        }
+    /// app-x, block-listed, denies tracker.example.
+    static func stage() throws -> QueryLogStage {
+        try QueryLogStage(profiles: ["x.toml": "mode = \"block-listed\"\ndeny = [\"tracker.example\"]\n[match]\nunit = \"app-x.scope\"\n"])
     }
 
     static func pinhole() throws -> URL { try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_CLI_BIN") }
@@ -57,11 +20,11 @@ struct PinholeLogE2ETests {
     /// The "done when": what did app X look up in the last hour, and
     /// what was blocked and why — one command.
     @Test func oneCommandAnswersWhatAppXLookedUpAndWhatWasBlockedAndWhy() throws {
-        let stage = try Stage()
-        let allowedPid = try stage.dig("app-x.scope", "shop.example")
+        let stage = try Self.stage()
+        let allowedPid = try stage.dig("app-x.scope", "shop.example").pid
         try stage.dig("app-x.scope", "tracker.example")
         try stage.dig("app-other.scope", "elsewhere.example")
-        stage.waitForRows(3)
+        try stage.rows(atLeast: 3)
         let run = try CommandRunner.run(try Self.pinhole(), ["log", "--db", stage.daemon.queryLogPath, "--app", "app-x.scope", "--since", "1h"])
         #expect(run.status == 0, "\(run.output)")
         let lines = run.output.split(separator: "\n").map(String.init)
@@ -74,7 +37,7 @@ struct PinholeLogE2ETests {
     }
 
     @Test func followPrintsAQueryMadeAfterItStarted() throws {
-        let stage = try Stage()
+        let stage = try Self.stage()
         let process = Process()
         process.executableURL = try Self.pinhole()
         process.arguments = ["log", "--follow", "--json", "--socket", stage.daemon.controlSocketPath, "--app", "app-x.scope"]
@@ -95,7 +58,7 @@ struct PinholeLogE2ETests {
         }
         #expect(followers == 1)
         try stage.dig("app-other.scope", "not-this-app.example")
-        let pid = try stage.dig("app-x.scope", "live.example")
+        let pid = try stage.dig("app-x.scope", "live.example").pid
         // The first line the filter lets through.
         let line = try #require(Self.readLine(out.fileHandleForReading, timeout: 5), "no line from pinhole log --follow within 5 s")
         let record = try JSONDecoder().decode(LogRecord.self, from: Data(line.utf8))

@@ -10,60 +10,17 @@ import TestSupport
 /// follower on the control socket sees, the per-app opt-out.
 @Suite(.serialized, .enabled(if: NamespaceSandbox.shouldRun, "needs root, unshare, nsenter, ip and cgroup2 (PINHOLE_REQUIRE_E2E=1 fails instead)"))
 struct QueryLogE2ETests {
-    final class Stage {
-        let folder: URL
-        let sandbox: NamespaceSandbox
-        let daemon: DaemonProcess
-
-        init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-querylog-\(UUID().uuidString)")
-            let profiles = folder.appendingPathComponent("apps.d")
-            let lists = folder.appendingPathComponent("lists")
-            for directory in [profiles, lists] { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-            let files = [
-                "shop.toml": "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n",
-                "browser.toml": "mode = \"block-listed\"\ndeny = [\"allowed.example\"]\n[match]\nunit = \"app-b.scope\"\n",
-                "quiet.toml": "log = false\n[match]\nunit = \"app-quiet.scope\"\n",
-            ]
-            for (name, text) in files { try text.write(to: profiles.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-            sandbox = try NamespaceSandbox()
-            _ = try sandbox.startResponder()
-            daemon = try sandbox.startDaemon(
-                upstreams: ["127.0.0.2:53"],
-                configText: "[policy]\nprofiles_dir = \"\(profiles.path)\"\nlists_dir = \"\(lists.path)\"\n[querylog]\nbatch_interval = \"100ms\"\n")
-        }
-
-        deinit {
-            daemon.stop()
-            sandbox.shutdown()
-            try? FileManager.default.removeItem(at: folder)
-        }
-
-        /// dig from `cgroup`; returns its pid and the answer lines.
-        @discardableResult
-        func dig(_ cgroup: String, _ name: String) throws -> (pid: Int32, answers: [String]) {
-            let process = try sandbox.spawn(cgroup: cgroup, executable: "dig", arguments: ["@127.0.0.1", "+short", "+tries=1", "+time=3", name])
-            #expect(process.waitForExit() == 0, "\(process.stderr)")
-            return (process.pid, process.stdout.split(separator: "\n").map(String.init))
-        }
-
-        /// The database's rows once `count` are there (or after 5 s).
-        func rows(atLeast count: Int, filter: QueryFilter = QueryFilter()) throws -> [LoggedQuery] {
-            let deadline = Date().addingTimeInterval(5)
-            var rows: [LoggedQuery] = []
-            repeat {
-                if FileManager.default.fileExists(atPath: daemon.queryLogPath) {
-                    rows = (try? QueryLogReader(path: daemon.queryLogPath).entries(filter: filter, limit: 1000)) ?? []
-                    if rows.count >= count { return rows }
-                }
-                usleep(50_000)
-            } while Date() < deadline
-            return rows
-        }
+    /// Three apps: app-a enforce (allowed.example), app-b block-listed (denies it), app-quiet not logged.
+    static func stage() throws -> QueryLogStage {
+        try QueryLogStage(profiles: [
+            "shop.toml": "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n",
+            "browser.toml": "mode = \"block-listed\"\ndeny = [\"allowed.example\"]\n[match]\nunit = \"app-b.scope\"\n",
+            "quiet.toml": "log = false\n[match]\nunit = \"app-quiet.scope\"\n",
+        ])
     }
 
     @Test func queriesOfTwoAppsLandInTheDatabaseWithTheirFields() throws {
-        let stage = try Stage()
+        let stage = try Self.stage()
         let a = try stage.dig("app-a.scope", "allowed.example")
         let b = try stage.dig("app-b.scope", "allowed.example")
         let c = try stage.dig("app-a.scope", "other.example")
@@ -85,7 +42,7 @@ struct QueryLogE2ETests {
     }
 
     @Test func aFollowerConnectedBeforeAQuerySeesIt() async throws {
-        let stage = try Stage()
+        let stage = try Self.stage()
         let stream = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).follow()
         let seen = Task { () async throws -> LogRecord? in
             for try await query in stream where query.name == "followed.example" { return query }
@@ -106,7 +63,7 @@ struct QueryLogE2ETests {
     }
 
     @Test func aProfileWithLogFalseIsNotLogged() throws {
-        let stage = try Stage()
+        let stage = try Self.stage()
         try stage.dig("app-quiet.scope", "secret.example")
         try stage.dig("app-b.scope", "visible.example")
         let rows = try stage.rows(atLeast: 1)
