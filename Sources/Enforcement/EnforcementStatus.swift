@@ -35,6 +35,8 @@ public struct EnforcementStatus: Sendable, Equatable, Codable {
         public var blocked = 0
         /// Packets refused by `interfaces` and `interface_owners` (all apps together).
         public var interfaceRefused = 0
+
+        public init() {}
     }
 
     /// Apps sorted by cgroup path.
@@ -78,7 +80,8 @@ public struct EnforcementStatus: Sendable, Equatable, Codable {
             app.owns.sort()
             return app
         }.sorted { $0.cgroup < $1.cgroup }
-        var totals = Totals(interfaceRefused: refused)
+        var totals = Totals()
+        totals.interfaceRefused = refused
         for app in self.apps {
             totals.governed += app.governed ? 1 : 0
             totals.pins4 += app.pins4

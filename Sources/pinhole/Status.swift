@@ -2,32 +2,53 @@ import ArgumentParser
 import Attribution
 import Enforcement
 import Foundation
+import PinholeDaemon
 
-/// `pinhole status`: per app cgroup in the kernel's `inet pinhole` table,
+/// `pinhole status`: the daemon's own report over its control socket
+/// (version, uptime, queries, the query log's written/dropped/failed
+/// counts), then per app cgroup in the kernel's `inet pinhole` table,
 /// whether it is governed, its live pins, its blocked connections and its
-/// interface rules; then totals. Reads the kernel (root or CAP_NET_ADMIN),
-/// not the daemon: what it shows is what is enforced.
+/// interface rules, and totals. The kernel part reads the kernel (root or
+/// CAP_NET_ADMIN), not the daemon: what it shows is what is enforced.
+/// Fails only when neither could be read.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what the kernel enforces per app: pins, blocked connections, interfaces.")
+        abstract: "Show the daemon's counters and what the kernel enforces per app: pins, blocked connections, interfaces.")
 
-    @Flag(help: "Print JSON (apps and totals) instead of a table.") var json = false
+    @Flag(help: "Print JSON (daemon, apps and totals) instead of a table.") var json = false
+    @Option(help: ArgumentHelp("pinholed's control socket (default: the config's control.socket).", valueName: "path"))
+    var socket: String?
+    @Option(help: ArgumentHelp("Configuration file.", valueName: "file"))
+    var config: String = ConfigLoader.defaultPath
 
     func run() throws {
-        var status: EnforcementStatus
+        var report = StatusReport()
         do {
-            status = try EnforcementStatus.read(with: try Nftables())
+            report.enforcement = Self.namingCgroupIDs(try EnforcementStatus.read(with: try Nftables()))
         } catch {
-            FileHandle.standardError.write(Data("pinhole: \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))\n".utf8))
-            throw ExitCode.failure
+            report.enforcementError = error.message.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        status = Self.namingCgroupIDs(status)
+        do {
+            let path = try socket ?? ConfigLoader.load(path: config).control.socket
+            report.daemon = try ControlSocketClient(socketPath: path).status()
+        } catch {
+            report.daemonError = "\(error)"
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(Self.table(status), terminator: "")
+            print(report.daemonText, terminator: "")
+            if let enforcement = report.enforcement {
+                print(Self.table(enforcement), terminator: "")
+            } else {
+                print("enforcement: \(report.enforcementError ?? "off")")
+            }
+        }
+        if report.enforcement == nil && report.daemon == nil {
+            FileHandle.standardError.write(Data("pinhole: \(report.enforcementError ?? "no table"); \(report.daemonError ?? "")\n".utf8))
+            throw ExitCode.failure
         }
     }
 

@@ -132,6 +132,17 @@ struct AppRulesE2ETests {
         let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("app-a.scope ") }.map(String.init) ?? ""
         #expect(row.split(separator: " ", omittingEmptySubsequences: true).map(String.init).prefix(4) == ["app-a.scope", "yes", "1/0", "2"], "\(table.stdout)")
 
+        // With the daemon's control socket: its own report comes first, the kernel's table after.
+        let full = try sandbox.run(pinhole, ["status", "--json", "--socket", daemon.controlSocketPath])
+        let top = try #require(try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any], "\(full.stdout)\(full.stderr)")
+        let reported = try #require(top["daemon"] as? [String: Any], "\(full.stdout)")
+        #expect(reported["pid"] as? Int == Int(daemon.process.processIdentifier))
+        #expect(reported["queries"] as? Int == 4, "the four digs above: \(reported)")
+        #expect((reported["log"] as? [String: Any])?["dropped"] as? Int == 0, "\(reported)")
+        #expect((top["apps"] as? [Any])?.isEmpty == false && top["enforcement"] as? Bool == true)
+        let text = try sandbox.run(pinhole, ["status", "--socket", daemon.controlSocketPath]).stdout
+        #expect(text.hasPrefix("pinholed ") && text.contains("0 dropped"), "\(text)")
+
         #expect(daemon.stop() == 0, "\(daemon.log.suffix(2000))")
     }
 }
