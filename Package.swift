@@ -74,7 +74,11 @@ let package = Package(
         // The query-log database (SQLite via GRDB): schema, batched writer, reader for the CLI.
         .target(
             name: "QueryLog",
-            dependencies: ["PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the writer's per-row INSERT (RawStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
 
         // The CLI's query-log views: tables fitted to the terminal, colour, JSON

@@ -74,9 +74,12 @@ for index in 0..<rows {
 writer.flush(timeout: .seconds(600))
 let loadSeconds = Double(Clock.now() - start) / 1e9
 let loadCPU = Double(Clock.processCPU() - cpuStart) / 1e9
+// Read before close(): the thread is gone after it.
+let writerCPU = Double(ThreadCPU.nanoseconds(named: "pinhole-qlog") ?? 0) / 1e9
 writer.close()
 let loaded = writer.counters
 print("  written \(loaded.written), dropped \(loaded.dropped), failed \(loaded.failed)")
+print("  \(Int(Double(loaded.written) / loadSeconds)) rows/s; writer thread \(String(format: "%.2f", writerCPU * 1e6 / Double(max(loaded.written, 1)))) µs CPU per row")
 
 // 2. Size.
 func fileSize(_ path: String) -> Int64 {
@@ -149,6 +152,7 @@ print("""
 | database size (file + WAL) | \(bytes / 1_048_576) MiB |
 | bytes per row | \(String(format: "%.1f", Double(bytes) / Double(max(rowCount, 1)))) |
 | load through the writer, unpaced (sustained insert rate) | \(Int(Double(loaded.written) / loadSeconds)) rows/s (\(String(format: "%.1f", loadSeconds)) s, process CPU \(String(format: "%.1f", loadCPU)) s incl. generating entries) |
+| load: writer thread CPU per row | \(String(format: "%.2f", writerCPU * 1e6 / Double(max(loaded.written, 1)))) µs (\(String(format: "%.1f", writerCPU)) s) |
 | load: dropped / failed | \(loaded.dropped) / \(loaded.failed) |
 | `log --app \(appX) --domain '*.example.com' --since 1d --limit 50` | \(ms(headlineTime)) median of \(runs) (first \(ms(firstRead)), \(found) rows) |
 | `apps()` | \(ms(appsTime)) (\(appCount) apps) |

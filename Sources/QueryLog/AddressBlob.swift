@@ -4,21 +4,36 @@ import PinholeCore
 /// bytes each, then 16 bytes per IPv6 address. No addresses → no blob (NULL).
 enum AddressBlob {
     static func encode(_ addresses: [IPAddress]) -> [UInt8]? {
-        guard !addresses.isEmpty else { return nil }
-        var v4: [UInt8] = []
-        var v6: [UInt8] = []
-        var v4Count = 0
-        for address in addresses {
-            switch address {
-            case .v4:
-                // More than 255 IPv4 addresses in one answer does not happen in practice; the rest are dropped.
-                guard v4Count < 255 else { continue }
-                v4Count += 1
-                v4 += address.bytes
-            case .v6: v6 += address.bytes
-            }
+        var blob: [UInt8] = []
+        encode(addresses, into: &blob)
+        return blob.isEmpty ? nil : blob
+    }
+
+    /// Replaces `blob` with the encoding (empty for no addresses); reusing
+    /// one buffer saves the writer two arrays per row.
+    static func encode(_ addresses: [IPAddress], into blob: inout [UInt8]) {
+        blob.removeAll(keepingCapacity: true)
+        guard !addresses.isEmpty else { return }
+        blob.append(0)
+        var v4Count: UInt8 = 0
+        for case .v4(let value) in addresses {
+            // More than 255 IPv4 addresses in one answer does not happen in practice; the rest are dropped.
+            guard v4Count < 255 else { break }
+            v4Count += 1
+            append(value, bytes: 4, to: &blob)
         }
-        return [UInt8(v4Count)] + v4 + v6
+        blob[0] = v4Count
+        for case .v6(let high, let low) in addresses {
+            append(high, bytes: 8, to: &blob)
+            append(low, bytes: 8, to: &blob)
+        }
+    }
+
+    /// The low `bytes` bytes of `value`, most significant first.
+    private static func append<T: FixedWidthInteger>(_ value: T, bytes: Int, to blob: inout [UInt8]) {
+        for index in stride(from: bytes - 1, through: 0, by: -1) {
+            blob.append(UInt8(truncatingIfNeeded: value >> (8 * index)))
+        }
     }
 
     static func decode(_ blob: [UInt8]?) -> [IPAddress] {

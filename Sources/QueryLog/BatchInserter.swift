@@ -7,16 +7,28 @@ import PinholeCore
 /// (each looked up in memory first, so a steady stream costs one INSERT per
 /// query), assigns time-ordered ids, and keeps the `app_domains` totals.
 /// Used by the writer thread only.
+///
+/// A row from a known process and name costs a few cheap hash lookups
+/// (`ProcessKey`, `WireName`, `ReasonKey`, the source) and one INSERT bound
+/// through the C API; the string-keyed caches in `+Interning` are the slow path.
 final class BatchInserter {
-    private let registrableDomain: @Sendable (String) -> String?
-    private var apps: [String: Int64] = [:]
-    private var identities: [StoredIdentity: Int64] = [:]
-    private var processes: [StoredProcess: (id: Int64, lastSeen: Int64)] = [:]
-    private var names: [String: (id: Int64, domainID: Int64, lastSeen: Int64)] = [:]
-    private var domains: [String: Int64] = [:]
-    private var reasons: [StoredReason: Int64] = [:]
-    private var chains: [String: Int64] = [:]
-    private var sources: [String: Int64] = [:]
+    let registrableDomain: @Sendable (String) -> String?
+    // Slow path: keyed by what the tables are unique on.
+    var apps: [String: Int64] = [:]
+    var identities: [StoredIdentity: Int64] = [:]
+    var processes: [StoredProcess: (id: Int64, lastSeen: Int64)] = [:]
+    var names: [String: (id: Int64, domainID: Int64, lastSeen: Int64)] = [:]
+    var domains: [String: Int64] = [:]
+    var reasons: [StoredReason: Int64] = [:]
+    var chains: [String: Int64] = [:]
+    var sources: [String: Int64] = [:]
+    // Fast path: keyed by what an entry carries.
+    private var recentProcesses: [ProcessKey: ResolvedProcess] = [:]
+    private var wireNames: [WireName: (id: Int64, domainID: Int64, lastSeen: Int64)] = [:]
+    private var decisionReasons: [ReasonKey: Int64] = [:]
+    private var answerSources: [AnswerSource: Int64] = [:]
+    /// The addresses blob of the row being inserted (reused).
+    private var addressBuffer: [UInt8] = []
     /// The last id used; the next is later (unless the clock stepped back a lot).
     private var lastID: Int64 = 0
     /// Totals of committed rows not yet added to `app_domains`.
@@ -27,6 +39,11 @@ final class BatchInserter {
     /// How stale a `last_seen` may get before it is written again (bounds
     /// the writes per name to one an hour; retention allows for it).
     static let lastSeenResolution: Int64 = 3_600_000
+
+    static let insertSQL = """
+        INSERT INTO queries(id, app_id, process_id, name_id, domain_id, qtype, rcode, decision, reason_id, addresses, chain_id, source_id, latency_us, flags)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     struct AppDomain: Hashable {
         var app: Int64
@@ -68,50 +85,108 @@ final class BatchInserter {
         reasons = [:]
         chains = [:]
         sources = [:]
+        recentProcesses = [:]
+        wireNames = [:]
+        decisionReasons = [:]
+        answerSources = [:]
         lastID = 0
     }
 
-    /// Inserts one entry, stamped `milliseconds`.
-    func insert(_ entry: QueryLogEntry, milliseconds: Int64, _ db: Database) throws {
+    /// Inserts the entries at `indices` of `items` (one transaction's worth).
+    func insert(_ items: [EntryQueue.Item], at indices: [Int], _ db: Database) throws {
         if lastID == 0 { lastID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM queries") ?? 0 }
-        let attribution = entry.attribution
-        let identity = StoredIdentity(attribution)
-        let appID = try app(identity.key, db)
-        let identityRow = try identityID(identity, appID: appID, db)
-        let process = try processID(attribution, identityID: identityRow, milliseconds: milliseconds, db)
-        let name = try nameID(StoredName.of(entry), milliseconds: milliseconds, db)
+        // One lookup per batch: GRDB's cache hashes the whole SQL text.
+        let statement = RawStatement(try db.cachedStatement(sql: Self.insertSQL))
+        for index in indices {
+            try insert(items[index].entry, milliseconds: items[index].milliseconds, statement, db)
+        }
+    }
+
+    /// Inserts one entry, stamped `milliseconds`.
+    private func insert(_ entry: QueryLogEntry, milliseconds: Int64, _ statement: RawStatement, _ db: Database) throws {
+        let process = try resolveProcess(entry, milliseconds: milliseconds, db)
+        let name = try resolveName(entry, milliseconds: milliseconds, db)
         let decision: Decision = entry.decision.map { $0.allowed ? .allowed : .blocked } ?? .none
-        let reason = try entry.decision.map { try reasonID(StoredReason($0), db) }
+        let reason = try entry.decision.map { try resolveReason($0, db) }
         let answer = entry.answer
         let chain = try answer.aliases.isEmpty ? nil : chainID(answer.aliases.map(\.text).joined(separator: " "), db)
-        let source = try intern(&sources, entry.source.description, db, sql: "INSERT INTO sources(source) VALUES (?) ON CONFLICT(source) DO UPDATE SET source = excluded.source RETURNING id")
+        let source = try resolveSource(entry.source, db)
         var flags: Int64 = entry.request.transport == .tcp ? QueryFlags.tcp : 0
         switch entry.source {
         case .cache, .stale: flags |= QueryFlags.cached
         default: break
         }
-        let values: [(any DatabaseValueConvertible)?] = [
-            appID, process, name.id, name.domainID, Int64(entry.request.query.question.type), Int64(entry.rcode),
-            decision.rawValue, reason, AddressBlob.encode(answer.addresses).map { Data($0) }, chain, source,
-            Int64(entry.latencyNanoseconds / 1_000), flags,
-        ]
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO queries(id, app_id, process_id, name_id, domain_id, qtype, rcode, decision, reason_id, addresses, chain_id, source_id, latency_us, flags)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        AddressBlob.encode(answer.addresses, into: &addressBuffer)
+        statement.bind(2, process.appID)
+        statement.bind(3, process.processID)
+        statement.bind(4, name.id)
+        statement.bind(5, name.domainID)
+        statement.bind(6, Int64(entry.request.query.question.type))
+        statement.bind(7, Int64(entry.rcode))
+        statement.bind(8, decision.rawValue)
+        statement.bind(9, reason)
+        statement.bind(10, blob: addressBuffer)
+        statement.bind(11, chain)
+        statement.bind(12, source)
+        statement.bind(13, Int64(entry.latencyNanoseconds / 1_000))
+        statement.bind(14, flags)
         var id = nextID(milliseconds)
         // A clock that stepped back can land on ids already used: take the next free one.
         while true {
+            statement.bind(1, id)
             do {
-                try statement.execute(arguments: StatementArguments([id] + values))
+                try statement.execute(db)
                 break
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 id += 1
             }
         }
         lastID = id
-        batchTotals[AppDomain(app: appID, domain: name.domainID), default: Totals()]
+        batchTotals[AppDomain(app: process.appID, domain: name.domainID), default: Totals()]
             .add(queries: 1, blocked: decision == .blocked ? 1 : 0, first: milliseconds, last: milliseconds)
+    }
+
+    /// The app and process ids of the entry's attribution: from
+    /// `recentProcesses` while the identity is unchanged and `last_seen` fresh.
+    private func resolveProcess(_ entry: QueryLogEntry, milliseconds: Int64, _ db: Database) throws -> ResolvedProcess {
+        let attribution = entry.attribution
+        let key = ProcessKey(attribution)
+        if let known = recentProcesses[key], milliseconds - known.lastSeen < Self.lastSeenResolution, known.matches(attribution.app) {
+            return known
+        }
+        let identity = StoredIdentity(attribution)
+        let appID = try app(identity.key, db)
+        let identityRow = try identityID(identity, appID: appID, db)
+        let process = try processID(attribution, identityID: identityRow, milliseconds: milliseconds, db)
+        let resolved = ResolvedProcess(app: attribution.app, appID: appID, processID: process.id, lastSeen: process.lastSeen)
+        recentProcesses[key] = resolved
+        return resolved
+    }
+
+    /// The name and domain ids of the question, by its wire bytes while `last_seen` is fresh.
+    private func resolveName(_ entry: QueryLogEntry, milliseconds: Int64, _ db: Database) throws -> (id: Int64, domainID: Int64) {
+        let wire = WireName(bytes: entry.request.query.question.name)
+        if let known = wireNames[wire], milliseconds - known.lastSeen < Self.lastSeenResolution {
+            return (known.id, known.domainID)
+        }
+        let name = try nameID(StoredName.of(entry), milliseconds: milliseconds, db)
+        wireNames[wire] = name
+        return (name.id, name.domainID)
+    }
+
+    private func resolveReason(_ decision: PolicyDecision, _ db: Database) throws -> Int64 {
+        let key = ReasonKey(decision)
+        if let id = decisionReasons[key] { return id }
+        let id = try reasonID(StoredReason(decision), db)
+        decisionReasons[key] = id
+        return id
+    }
+
+    private func resolveSource(_ source: AnswerSource, _ db: Database) throws -> Int64 {
+        if let id = answerSources[source] { return id }
+        let id = try intern(&sources, source.description, db, sql: "INSERT INTO sources(source) VALUES (?) ON CONFLICT(source) DO UPDATE SET source = excluded.source RETURNING id")
+        answerSources[source] = id
+        return id
     }
 
     /// Adds the totals of earlier batches and this one to `app_domains`
@@ -146,83 +221,6 @@ final class BatchInserter {
         if stamped > lastID { return stamped }
         if QueryID.milliseconds(of: lastID) - milliseconds > 60_000 { return stamped }
         return lastID + 1
-    }
-
-    private func app(_ key: String, _ db: Database) throws -> Int64 {
-        try intern(&apps, key, db, sql: "INSERT INTO apps(key) VALUES (?) ON CONFLICT(key) DO UPDATE SET key = excluded.key RETURNING id")
-    }
-
-    private func identityID(_ identity: StoredIdentity, appID: Int64, _ db: Database) throws -> Int64 {
-        if let id = identities[identity] { return id }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO identities(app_id, exe, exe_state, unit, user_unit, slice, cgroup, flatpak_id, snap_name, unattributed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET exe = excluded.exe RETURNING id
-            """), arguments: [appID, identity.exe, identity.exeState, identity.unit, identity.userUnit, identity.slice,
-                              identity.cgroup, identity.flatpakID, identity.snapName, identity.unattributed])!
-        identities[identity] = id
-        return id
-    }
-
-    private func processID(_ attribution: Attribution, identityID: Int64, milliseconds: Int64, _ db: Database) throws -> Int64 {
-        let app = attribution.app
-        let uid = app.map { Int64($0.uid) } ?? attribution.socket.map { Int64($0.uid) } ?? -1
-        let key = StoredProcess(identityID: identityID, pid: Int64(app?.pid ?? 0), startTime: Int64(app?.startTime ?? 0), uid: uid)
-        if let known = processes[key] {
-            if milliseconds - known.lastSeen >= Self.lastSeenResolution {
-                try db.cachedStatement(sql: "UPDATE processes SET last_seen = max(last_seen, ?) WHERE id = ?").execute(arguments: [milliseconds, known.id])
-                processes[key] = (known.id, milliseconds)
-            }
-            return known.id
-        }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO processes(identity_id, pid, start_time, uid, user_name, command_line, ancestors, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id
-            """), arguments: [identityID, key.pid, key.startTime, uid, app?.userName,
-                              ProcessText.commandLine(app?.commandLine ?? []), ProcessText.ancestors(app?.ancestors ?? []), milliseconds])!
-        processes[key] = (id, milliseconds)
-        return id
-    }
-
-    private func nameID(_ name: String, milliseconds: Int64, _ db: Database) throws -> (id: Int64, domainID: Int64) {
-        if let known = names[name] {
-            if milliseconds - known.lastSeen >= Self.lastSeenResolution {
-                try db.cachedStatement(sql: "UPDATE names SET last_seen = max(last_seen, ?) WHERE id = ?").execute(arguments: [milliseconds, known.id])
-                names[name] = (known.id, known.domainID, milliseconds)
-            }
-            return (known.id, known.domainID)
-        }
-        let domainID = try intern(&domains, registrableDomain(name) ?? name, db,
-                                           sql: "INSERT INTO domains(domain) VALUES (?) ON CONFLICT(domain) DO UPDATE SET domain = excluded.domain RETURNING id")
-        let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO names(name, domain_id, last_seen) VALUES (?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id
-            """), arguments: [name, domainID, milliseconds])!
-        names[name] = (id, domainID, milliseconds)
-        return (id, domainID)
-    }
-
-    private func reasonID(_ reason: StoredReason, _ db: Database) throws -> Int64 {
-        if let id = reasons[reason] { return id }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO reasons(kind, text, profile, mode, rule, file, line, list) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(kind, text, profile, mode) DO UPDATE SET kind = excluded.kind RETURNING id
-            """), arguments: [reason.kind, reason.text, reason.profile, reason.mode, reason.rule, reason.file, reason.line, reason.list])!
-        reasons[reason] = id
-        return id
-    }
-
-    private func chainID(_ chain: String, _ db: Database) throws -> Int64 {
-        try intern(&chains, chain, db, sql: "INSERT INTO chains(chain) VALUES (?) ON CONFLICT(chain) DO UPDATE SET chain = excluded.chain RETURNING id")
-    }
-
-    /// The id of `text` in a one-column table, from `cache` or by `sql` (an upsert returning the id).
-    private func intern(_ cache: inout [String: Int64], _ text: String, _ db: Database, sql: String) throws -> Int64 {
-        if let id = cache[text] { return id }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [text])!
-        cache[text] = id
-        return id
     }
 }
 

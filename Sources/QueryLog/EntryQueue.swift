@@ -1,5 +1,6 @@
 import Foundation
 import PinholeCore
+import Synchronization
 
 /// The bounded hand-off between answering threads and the writer thread: a
 /// ring under one lock. A full ring drops its oldest entry (the newest are
@@ -20,6 +21,8 @@ final class EntryQueue: @unchecked Sendable {
     private(set) var finished: UInt64 = 0
     private var flushWanted = false
     private var closing = false
+    /// `closing`, readable without the lock: `isEnabled` asks it on every answered query.
+    private let closed = Atomic<Bool>(false)
 
     init(capacity: Int, wakeAt: Int) {
         ring = Array(repeating: nil, count: max(1, capacity))
@@ -96,14 +99,13 @@ final class EntryQueue: @unchecked Sendable {
     func close() {
         condition.lock()
         closing = true
+        closed.store(true, ordering: .releasing)
         condition.unlock()
         condition.broadcast()
     }
 
     var isClosing: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return closing
+        closed.load(ordering: .acquiring)
     }
 
     /// (queued now, enqueued, dropped) under the lock.

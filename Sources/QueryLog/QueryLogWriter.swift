@@ -130,7 +130,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             // touch the same pairs. When the queue is idle they go with every batch.
             let writeTotals = Date() >= nextTotals || queue.snapshot.queued == 0
             try database.write { db in
-                for index in kept { try inserter.insert(items[index].entry, milliseconds: items[index].milliseconds, db) }
+                try inserter.insert(items, at: kept, db)
                 if writeTotals { try inserter.writeTotals(db) }
             }
             inserter.committed(wroteTotals: writeTotals)
