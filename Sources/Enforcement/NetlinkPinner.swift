@@ -23,8 +23,7 @@ public final class NetlinkPinner: @unchecked Sendable {
     private let now: @Sendable () -> Double
     private let refreshFraction: Double
     private let lock = NSLock()
-    private var expiries: [PinKey: Double] = [:]
-    private var sweepAt = 4096
+    private var memory = PinMemory<PinKey>()
 
     /// Opens the netlink socket in the calling thread's network namespace.
     /// - Parameters:
@@ -77,7 +76,7 @@ public final class NetlinkPinner: @unchecked Sendable {
         let enough = Double(timeout) * refreshFraction
         var elements: [SetElement] = []
         for address in addresses {
-            if let expiry = expiries[PinKey(cgroup: cgroup, address: address)], expiry - moment >= enough { continue }
+            if memory.isFresh(PinKey(cgroup: cgroup, address: address), enough: enough, at: moment) { continue }
             let element = SetElement(cgroup: cgroup, address: address, timeoutSeconds: timeout)
             if !elements.contains(element) { elements.append(element) }
         }
@@ -94,11 +93,7 @@ public final class NetlinkPinner: @unchecked Sendable {
         // The clock was read before sending: the kernel's expiry is a little later.
         for element in elements {
             guard let address = element.address else { continue }
-            expiries[PinKey(cgroup: element.cgroup, address: address)] = start + Double(element.timeoutSeconds)
-        }
-        if expiries.count >= sweepAt {
-            expiries = expiries.filter { $0.value > start }
-            sweepAt = max(4096, expiries.count * 2)
+            memory.remember(PinKey(cgroup: element.cgroup, address: address), expiry: start + Double(element.timeoutSeconds), at: start)
         }
     }
 
@@ -109,15 +104,14 @@ public final class NetlinkPinner: @unchecked Sendable {
         ids.forget(cgroupPath)
         lock.lock()
         defer { lock.unlock() }
-        expiries = expiries.filter { $0.key.cgroup != cgroup }
+        memory.forget { $0.cgroup == cgroup }
     }
 
     /// How many (cgroup, address) pins are remembered as live.
     public var rememberedPins: Int {
         lock.lock()
         defer { lock.unlock() }
-        let moment = now()
-        return expiries.values.count { $0 > moment }
+        return memory.liveCount(at: now())
     }
 
     /// How many elements the kernel holds in `set` ("pin4", "pin6", "governed").

@@ -27,8 +27,7 @@ public final class NftablesPinner: @unchecked Sendable {
     private let now: @Sendable () -> Double
     private let refreshFraction: Double
     private let lock = NSLock()
-    private var expiries: [PinKey: Double] = [:]
-    private var sweepAt = 4096
+    private var memory = PinMemory<PinKey>()
 
     /// - Parameters:
     ///   - now: monotonic seconds (tests pass their own clock).
@@ -73,7 +72,7 @@ public final class NftablesPinner: @unchecked Sendable {
         var keys: [PinKey] = []
         for address in addresses {
             let key = PinKey(cgroup: cgroupPath, address: address)
-            if let expiry = expiries[key], expiry - start >= enough { continue }
+            if memory.isFresh(key, enough: enough, at: start) { continue }
             if keys.contains(key) { continue }
             keys.append(key)
             let element = "\(path) . \(address) timeout \(timeout)s"
@@ -86,8 +85,7 @@ public final class NftablesPinner: @unchecked Sendable {
         try nft.run(script)
         // The clock was read before sending: the kernel's expiry is a little later.
         let expiry = start + Double(timeout)
-        for key in keys { expiries[key] = expiry }
-        if expiries.count >= sweepAt { sweep(at: start) }
+        for key in keys { memory.remember(key, expiry: expiry, at: start) }
         return keys.count
     }
 
@@ -96,20 +94,14 @@ public final class NftablesPinner: @unchecked Sendable {
     public func forget(cgroupPath: String) {
         lock.lock()
         defer { lock.unlock() }
-        expiries = expiries.filter { $0.key.cgroup != cgroupPath }
+        memory.forget { $0.cgroup == cgroupPath }
     }
 
     /// How many (cgroup, address) pins are remembered as live.
     public var rememberedPins: Int {
         lock.lock()
         defer { lock.unlock() }
-        let moment = now()
-        return expiries.values.count { $0 > moment }
-    }
-
-    private func sweep(at moment: Double) {
-        expiries = expiries.filter { $0.value > moment }
-        sweepAt = max(4096, expiries.count * 2)
+        return memory.liveCount(at: now())
     }
 
     /// `cgroupPath` as an nft string literal: relative to /sys/fs/cgroup,
