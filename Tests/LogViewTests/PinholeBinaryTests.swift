@@ -37,7 +37,8 @@ import TestSupport
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { $0.key != "NO_COLOR" || environment[$0.key] != nil }
+            process.environment = ProcessInfo.processInfo.environment.merging(["TZ": PinholeRun.middayTimeZone]) { $1 }
+                .merging(environment) { $1 }.filter { $0.key != "NO_COLOR" || environment[$0.key] != nil }
             let out = Pipe()
             process.standardOutput = out
             process.standardInput = FileHandle.nullDevice
