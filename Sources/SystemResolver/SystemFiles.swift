@@ -138,7 +138,7 @@ public struct SystemFiles: Sendable {
     /// Removes `path` (a file or symlink); missing is fine.
     public func remove(_ path: String) throws(SystemResolverError) {
         let host = hostPath(path)
-        guard unlink(host) == 0 || errno == ENOENT else { throw SystemResolverError("cannot remove \(host): \(Self.reason(errno))") }
+        guard unlink(host) == 0 || errno == ENOENT || errno == ENOTDIR else { throw SystemResolverError("cannot remove \(host): \(Self.reason(errno))") }
     }
 
     /// Removes the directory `path` if it is empty; true when removed or gone.
