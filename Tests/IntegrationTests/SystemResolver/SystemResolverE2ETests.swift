@@ -23,6 +23,11 @@ struct SystemResolverE2ETests {
         // resolved's proxy stub, as keep-resolved mode forwards to it.
         let responder = try sandbox.startResponder(address: "127.0.0.54", port: 53)
         defer { responder.kill() }
+        // glibc's getaddrinfo with AI_ADDRCONFIG (getent ahosts, most programs)
+        // asks for IPv4 only when a non-loopback IPv4 address exists: give the
+        // sandbox one (a veth pair inside it; TEST-NET, nothing is sent there).
+        let link = try sandbox.run("sh", ["-c", "ip link add pinhole-a type veth peer name pinhole-b && ip addr add 192.0.2.100/24 dev pinhole-a && ip link set pinhole-a up && ip link set pinhole-b up"])
+        #expect(link.status == 0, "\(link.stderr)")
         let before = try etc.tree()
         let pinhole = try Self.pinhole()
         // Never the host's systemctl nor its /var/lib/pinhole.
