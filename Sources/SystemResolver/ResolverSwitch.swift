@@ -70,23 +70,28 @@ public struct ResolverSwitch: Sendable {
                     // A replaced regular file keeps its owner; a new one is the writer's (root).
                     try files.write(change.path, bytes: Data(change.contents.utf8), mode: change.mode, uid: previous?.uid, gid: previous?.gid)
                 case .service(let action):
-                    try systemctl.check(action.arguments)
+                    // Marked first: a failed restart or stop is undone too (the unit may be down now).
                     manifest.steps[index].done = true
+                    try save(manifest)
+                    try systemctl.check(action.arguments)
                 }
                 try save(manifest)
             } catch {
                 let problems = undo(manifest)
-                if problems.isEmpty { removeState() }
+                // Backups are kept only while a file could not be put back.
+                let fileProblems = problems.filter { $0.hasPrefix("file ") }
+                if fileProblems.isEmpty { removeState() }
                 let what: String
                 switch step {
                 case .file(let change): what = "writing \(files.hostPath(change.path))"
                 case .service(let action): what = action.commandLine
                 }
-                throw SystemResolverError(
-                    "step \(index + 1) (\(what)) failed: \(error.message); "
-                        + (problems.isEmpty
-                            ? "everything done before it was rolled back"
-                            : "rolling back failed too: \(problems.joined(separator: "; ")); the backups are kept in \(stateDirectory)"))
+                let outcome =
+                    fileProblems.isEmpty
+                    ? "everything done before it was rolled back"
+                        + (problems.isEmpty ? "" : ", but undoing a service call failed: \(problems.joined(separator: "; "))")
+                    : "rolling back failed too: \(problems.joined(separator: "; ")); the backups are kept in \(stateDirectory)"
+                throw SystemResolverError("step \(index + 1) (\(what)) failed: \(error.message); \(outcome)")
             }
         }
         manifest.state = .enabled
@@ -105,9 +110,13 @@ public struct ResolverSwitch: Sendable {
         return problems
     }
 
-    /// Undoes the done steps of `manifest` in reverse; the problems met.
+    /// Undoes the done steps of `manifest` in reverse, except restarts and
+    /// reloads, which run last, in their original order, once every file is
+    /// back (a service restarted before its config is restored would keep
+    /// the switched config); the problems met.
     func undo(_ manifest: BackupManifest) -> [String] {
         var problems: [String] = []
+        var rereads: [ServiceAction] = []
         for step in manifest.steps.reversed() where step.done {
             if let path = step.path, let previous = step.previous {
                 do {
@@ -120,11 +129,22 @@ public struct ResolverSwitch: Sendable {
                 for directory in step.createdDirectories.reversed() { files.removeDirectoryIfEmpty(directory) }
             }
             if let service = step.service, !service.undo.isEmpty {
+                if service.undoRereadsFiles {
+                    rereads.insert(service, at: 0)
+                    continue
+                }
                 do {
                     try systemctl.check(service.undo)
                 } catch {
                     problems.append("service: \(error.message)")
                 }
+            }
+        }
+        for service in rereads {
+            do {
+                try systemctl.check(service.undo)
+            } catch {
+                problems.append("service: \(error.message)")
             }
         }
         return problems

@@ -13,6 +13,12 @@ public struct ServiceAction: Sendable, Equatable, Codable {
         self.reason = reason
     }
 
+    /// True when the undo re-reads configuration (restart, reload): it
+    /// must run after every file is restored, not at its place in reverse.
+    public var undoRereadsFiles: Bool {
+        ["restart", "try-restart", "reload", "reload-or-restart", "try-reload-or-restart"].contains(undo.first ?? "")
+    }
+
     /// "systemctl restart systemd-resolved.service".
     public var commandLine: String { (["systemctl"] + arguments).joined(separator: " ") }
     /// The undo as a command line, or nil.

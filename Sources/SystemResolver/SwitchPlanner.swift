@@ -51,8 +51,6 @@ public struct SwitchPlanner: Sendable {
         if !facts.pinholeConfig.upstream.servers.isEmpty {
             notes.append("upstream.servers is set in \(paths.pinholeConfig) and takes precedence over the adopted upstreams")
         }
-        steps.append(.service(ServiceAction(["try-restart", "pinholed.service"], undo: ["try-restart", "pinholed.service"],
-            reason: "pinholed reads its upstreams at start")))
 
         switch mode {
         case .keepResolved:
@@ -67,6 +65,9 @@ public struct SwitchPlanner: Sendable {
         case .replace:
             break
         }
+        // After resolved: in replace mode pinholed may take over resolved's varlink socket path.
+        steps.append(.service(ServiceAction(["try-restart", "pinholed.service"], undo: ["try-restart", "pinholed.service"],
+            reason: "pinholed reads its upstreams at start")))
         if facts.networkManagerActive && facts.networkManager.writesResolvConf {
             steps.append(.file(FileChange(path: paths.networkManagerDropIn, action: .write(Self.networkManagerDropIn, mode: 0o644),
                 reason: "NetworkManager stops rewriting /etc/resolv.conf (rc-manager=unmanaged)")))

@@ -23,7 +23,7 @@ import Testing
             "/etc/pinhole/upstream-resolv.conf", "/etc/pinhole/pinhole.toml", "/etc/systemd/resolved.conf.d/pinhole.conf",
             "/etc/nsswitch.conf", "/etc/resolv.conf",
         ])
-        #expect(plan.services.map(\.commandLine) == ["systemctl try-restart pinholed.service", "systemctl restart systemd-resolved.service"])
+        #expect(plan.services.map(\.commandLine) == ["systemctl restart systemd-resolved.service", "systemctl try-restart pinholed.service"])
         let dropIn = try #require(plan.change(to: "/etc/systemd/resolved.conf.d/pinhole.conf")).contents
         #expect(dropIn.contains("\nDNSStubListener=no\n") && dropIn.contains("\nDNSStubListenerExtra=127.0.0.54\n"))
         #expect(plan.change(to: "/etc/nsswitch.conf")?.contents == "hosts: files dns\n")

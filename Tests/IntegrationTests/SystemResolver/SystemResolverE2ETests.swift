@@ -44,7 +44,7 @@ struct SystemResolverE2ETests {
         let enabled = try sandbox.run(pinhole, ["system-resolver", "enable", "--yes"] + systemctl)
         #expect(enabled.status == 0, "enable: \(enabled.stdout)\n\(enabled.stderr)")
         #expect(enabled.stdout.contains("mode: keep-resolved") && enabled.stdout.contains("write /etc/resolv.conf"), "\(enabled.stdout)")
-        #expect(etc.changingCalls == ["try-restart pinholed.service", "restart systemd-resolved.service"])
+        #expect(etc.changingCalls == ["restart systemd-resolved.service", "try-restart pinholed.service"])
         let config = try #require(etc.read("/pinhole/pinhole.toml"))
         #expect(config.contains("resolv_conf = \"/etc/pinhole/upstream-resolv.conf\""))
 
@@ -87,5 +87,28 @@ struct SystemResolverE2ETests {
         #expect(changed.isEmpty, "differs after disable: \(changed)")
         #expect(etc.changingCalls.suffix(2) == ["restart systemd-resolved.service", "try-restart pinholed.service"])
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: etc.etc + "/resolv.conf") == "../run/systemd/resolve/stub-resolv.conf")
+    }
+}
+
+/// A write failing midway inside the sandbox: the switch rolls back and
+/// the private /etc is byte-identical to before, no manifest is left.
+@Suite(.serialized, .enabled(if: NamespaceSandbox.shouldRun, "needs root, unshare, nsenter, ip and cgroup2 (PINHOLE_REQUIRE_E2E=1 fails instead)"))
+struct SystemResolverRollbackE2ETests {
+    @Test func aWriteFailingMidwayLeavesEveryFileAsItWas() throws {
+        let sandbox = try NamespaceSandbox()
+        defer { sandbox.shutdown() }
+        let etc = try PrivateEtc(sandbox: sandbox)
+        // A file where resolved's drop-in directory belongs: step 3 cannot be written.
+        try FileManager.default.createDirectory(atPath: etc.etc + "/systemd", withIntermediateDirectories: true)
+        try PrivateEtc.write(etc.etc + "/systemd/resolved.conf.d", "not a directory\n")
+        let before = try etc.tree()
+        let state = etc.directory + "/state"
+        let run = try sandbox.run(
+            try SystemResolverE2ETests.pinhole(), ["system-resolver", "enable", "--yes", "--systemctl", etc.systemctl, "--state-dir", state])
+        #expect(run.status != 0 && run.stderr.contains("rolled back"), "\(run.stdout)\n\(run.stderr)")
+        let after = try etc.tree()
+        #expect(Set(before.keys).symmetricDifference(after.keys).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: state + "/manifest.json"))
+        #expect(etc.changingCalls == [])
     }
 }
