@@ -111,6 +111,10 @@ let package = Package(
             ]
         ),
 
+        // `pinhole system-resolver` and `pinhole doctor`: detection, plans,
+        // backed-up switch and exact restore of the system resolver, checks.
+        .target(name: "SystemResolver", dependencies: ["PinholeDaemon", "PinholeCore", "Enforcement", "QueryLog"]),
+
         .executableTarget(
             name: "pinholed",
             dependencies: [
@@ -122,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "pinhole",
             dependencies: [
-                "PinholeDaemon", "Enforcement", "Attribution", "QueryLog", "LogView",
+                "PinholeDaemon", "Enforcement", "Attribution", "QueryLog", "LogView", "SystemResolver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -196,6 +200,7 @@ let package = Package(
             dependencies: ["QueryLog", "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport", "QueryLog", "PinholeDaemon"]),
+        .testTarget(name: "SystemResolverTests", dependencies: ["SystemResolver", "PinholeDaemon", "TestSupport"]),
         .testTarget(
             name: "LogViewTests",
             dependencies: ["LogView", "QueryLog", "PinholeCore", "PinholeDaemon", "DNSWire", "TestSupport"]

@@ -17,7 +17,8 @@ public enum Pipeline {
                         upstream: upstream)))
         let decided = policy.map { PolicyStage(store: $0, next: resolving) } ?? resolving  // the app's policy; CNAME, rebinding
         let pinned = pinner.map { PinStage(pinner: $0, floorSeconds: pinFloorSeconds, governRule: governRule, next: decided) } ?? decided  // allowed addresses into nftables, before the reply
-        let logged = log.map { QueryLogStage(sink: $0, now: now, next: pinned) } ?? pinned  // report each answer
+        let probed: any QueryHandler = DoctorProbeStage(next: pinned)  // `pinhole doctor`'s probe names: NXDOMAIN here, never forwarded
+        let logged = log.map { QueryLogStage(sink: $0, now: now, next: probed) } ?? probed  // report each answer
         return resolver.map { AttributionStage(resolver: $0, next: logged) } ?? logged            // who asked (first)
     }
 }
