@@ -86,7 +86,7 @@ public enum ProfileTextEdit {
     }
 
     /// A TOML basic string.
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

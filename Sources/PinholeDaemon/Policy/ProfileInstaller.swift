@@ -7,7 +7,8 @@ import Musl
 /// Writes a profile into the profiles directory atomically: a temporary
 /// file in the same directory, fsync, then `link` (which fails when the
 /// profile exists: never a half-written or silently replaced profile) or,
-/// with `overwrite`, `rename`; then fsync of the directory.
+/// with `overwrite`, `rename`; then fsync of the directory. Used by
+/// `pinhole suggest --write` and by pinholed's policy edits (control socket).
 public enum ProfileInstaller {
     /// What went wrong, on which path.
     public struct Failure: Error, CustomStringConvertible, Equatable {
@@ -63,12 +64,36 @@ public enum ProfileInstaller {
             unlink(temporary)
         }
         done = true
+        syncDirectory(directory)
+        return target
+    }
+
+    /// Replaces the file at `path` (a `.toml` in its directory) with `text`, atomically.
+    public static func replace(_ text: String, at path: String) throws(Failure) {
+        let (directory, name) = split(path)
+        try install(text, name: name, directory: directory, overwrite: true)
+    }
+
+    /// Removes the profile at `path` (one the caller created) and syncs the directory.
+    public static func remove(at path: String) throws(Failure) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw Failure(path: path, message: "cannot remove: \(errorText())") }
+        syncDirectory(split(path).directory)
+    }
+
+    /// ("/etc/pinhole/apps.d", "firefox") for "/etc/pinhole/apps.d/firefox.toml".
+    private static func split(_ path: String) -> (directory: String, name: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let file = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return (directory.isEmpty ? "/" : directory, file.hasSuffix(".toml") ? String(file.dropLast(5)) : file)
+    }
+
+    private static func syncDirectory(_ directory: String) {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)
         }
-        return target
     }
 
     private static func errorText() -> String { String(cString: strerror(errno)) }
