@@ -9,5 +9,5 @@ struct Pinhole: AsyncParsableCommand {
         commandName: "pinhole",
         abstract: "Inspect and control pinhole, the per-app DNS firewall.",
         version: PinholeVersion.string,
-        subcommands: [CheckConfig.self, Why.self, Lists.self, Status.self, Exec.self, Log.self, Apps.self, Domains.self, Suggest.self])
+        subcommands: [CheckConfig.self, Why.self, Lists.self, Status.self, Exec.self, Log.self, Apps.self, Domains.self, Suggest.self, Allow.self, Deny.self, Mode.self, Reload.self])
 }

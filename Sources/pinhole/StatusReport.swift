@@ -1,4 +1,5 @@
 import Enforcement
+import Foundation
 import PinholeDaemon
 
 /// What `pinhole status --json` prints: the kernel's enforcement (`apps`,
@@ -37,6 +38,42 @@ struct StatusReport: Encodable {
         if daemon.followers > 0 || daemon.followDropped > 0 {
             text += "followers: \(daemon.followers) (\(daemon.followDropped) entries lost to slow readers)\n"
         }
+        if let listeners = daemon.listeners { text += "listening: \(listeners.joined(separator: ", "))\n" }
+        if let upstreams = daemon.upstreams {
+            text += "upstreams: \(upstreams.map(\.address).joined(separator: ", "))\(daemon.upstreamsFrom.map { " (from \($0))" } ?? "")\n"
+        }
+        if let policy = daemon.policy { text += Self.policyText(policy) }
+        if let cache = daemon.cache {
+            let rate = cache.hitPercent.map { String(format: "%.1f%% hits", $0) } ?? "no lookups yet"
+            text += "cache: \(cache.entries)/\(cache.capacity) entries, \(rate) (\(cache.hits) hits, \(cache.misses) misses, \(cache.staleHits) stale)\n"
+        }
+        if let counters = daemon.counters {
+            text += "queries: \(daemon.queries) answered, \(counters.blocked) blocked (\(Self.percent(counters.blocked, of: daemon.queries))), "
+                + "\(Self.percent(counters.attributed, of: daemon.queries)) attributed, \(Self.percent(counters.unknown, of: daemon.queries)) unknown app\n"
+        }
         return text
+    }
+
+    /// "policy: 4 profiles, 1 list (ads), loaded 12:01:02" and the last reload's errors.
+    static func policyText(_ policy: ControlStatus.Policy) -> String {
+        guard policy.enabled else { return "policy: off (every name is resolved)\n" }
+        let when = policy.loadedAt.map { " at " + Self.time($0) } ?? ""
+        let lists = policy.lists.isEmpty ? "no lists" : "\(policy.lists.count) list\(policy.lists.count == 1 ? "" : "s") (\(policy.lists.joined(separator: ", ")))"
+        var text = "policy: \(policy.profiles) profile\(policy.profiles == 1 ? "" : "s"), \(lists)"
+        text += policy.ok ? ", loaded\(when)\n" : "; the last reload\(when) FAILED, the policy before it stays in force:\n"
+        for error in policy.errors { text += "  \(error)\n" }
+        for warning in policy.warnings { text += "  warning: \(warning)\n" }
+        return text
+    }
+
+    static func percent(_ part: UInt64, of whole: UInt64) -> String {
+        whole == 0 ? "0%" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+    }
+
+    /// Local "YYYY-MM-DD HH:MM:SS" of wall-clock milliseconds.
+    static func time(_ milliseconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }

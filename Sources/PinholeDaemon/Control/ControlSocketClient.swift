@@ -25,6 +25,27 @@ public struct ControlSocketClient: Sendable {
         return try Self.decode(ControlStatus.self, line, path: socketPath)
     }
 
+    /// Asks pinholed to reload its policy (root or `control.admin_group`).
+    /// - Throws: `ControlClientError`; with `fromDaemon` the reload's errors (file:line each).
+    public func reload() throws(ControlClientError) -> ControlReloadReply {
+        try ask(ControlProtocol.Request(op: .reload), as: ControlReloadReply.self)
+    }
+
+    /// Asks pinholed to edit a profile (`allow`, `deny`, `mode` requests) and reload.
+    /// - Throws: `ControlClientError`; with `fromDaemon` why the edit was refused or undone.
+    public func edit(_ request: ControlProtocol.Request) throws(ControlClientError) -> ControlEditReply {
+        try ask(request, as: ControlEditReply.self)
+    }
+
+    /// One request, one reply line.
+    private func ask<T: Decodable>(_ request: ControlProtocol.Request, as type: T.Type) throws(ControlClientError) -> T {
+        let connection = try ControlConnection(path: socketPath)
+        defer { connection.close() }
+        try connection.send(request)
+        guard let line = try connection.readLine() else { throw ControlClientError(path: socketPath, reason: "pinholed closed the connection without a reply") }
+        return try Self.decode(T.self, line, path: socketPath)
+    }
+
     /// Every query pinholed answers from now on, until the stream is
     /// dropped or pinholed goes away (then it finishes without error).
     /// Connecting and the request happen before this returns, so a query
@@ -61,7 +82,7 @@ public struct ControlSocketClient: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, _ line: [UInt8], path: String) throws(ControlClientError) -> T {
         let data = Data(line)
         if let refusal = try? JSONDecoder().decode(ControlErrorReply.self, from: data) {
-            throw ControlClientError(path: path, reason: refusal.error)
+            throw ControlClientError(path: path, reason: refusal.error, fromDaemon: true)
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
