@@ -28,7 +28,12 @@ struct StatusReport: Encodable {
 
     /// The daemon's lines of the human form.
     var daemonText: String {
-        guard let daemon else { return "pinholed: not reachable (\(daemonError ?? "unknown")): is it running?\n" }
+        guard let daemon else {
+            if let daemonError, daemonError.hasSuffix(": permission denied") {
+                return "pinholed: \(daemonError) (root, group pinhole or control.read_group may read)\n"
+            }
+            return "pinholed: not reachable (\(daemonError ?? "unknown")): is it running?\n"
+        }
         let uptime = Int(daemon.uptimeSeconds)
         var text = "pinholed \(daemon.version), pid \(daemon.pid), up \(uptime / 3600)h \(uptime / 60 % 60)m \(uptime % 60)s, \(daemon.queries) queries answered\n"
         let log = daemon.log

@@ -18,11 +18,7 @@ public struct ControlSocketClient: Sendable {
     /// pinholed's counters.
     /// - Throws: `ControlClientError` (no daemon, permission denied, bad reply).
     public func status() throws(ControlClientError) -> ControlStatus {
-        let connection = try ControlConnection(path: socketPath)
-        defer { connection.close() }
-        try connection.send(ControlProtocol.Request(op: .status))
-        guard let line = try connection.readLine() else { throw ControlClientError(path: socketPath, reason: "pinholed closed the connection without a reply") }
-        return try Self.decode(ControlStatus.self, line, path: socketPath)
+        try ask(ControlProtocol.Request(op: .status), as: ControlStatus.self)
     }
 
     /// Asks pinholed to reload its policy (root or `control.admin_group`).
@@ -41,7 +37,14 @@ public struct ControlSocketClient: Sendable {
     private func ask<T: Decodable>(_ request: ControlProtocol.Request, as type: T.Type) throws(ControlClientError) -> T {
         let connection = try ControlConnection(path: socketPath)
         defer { connection.close() }
-        try connection.send(request)
+        do {
+            try connection.send(request)
+        } catch {
+            // pinholed refuses a stranger at once and closes: the refusal may
+            // already be waiting although the send failed (EPIPE).
+            guard let line = try? connection.readLine(), !line.isEmpty else { throw error }
+            return try Self.decode(T.self, line, path: socketPath)
+        }
         guard let line = try connection.readLine() else { throw ControlClientError(path: socketPath, reason: "pinholed closed the connection without a reply") }
         return try Self.decode(T.self, line, path: socketPath)
     }
@@ -56,7 +59,8 @@ public struct ControlSocketClient: Sendable {
         do {
             try connection.send(ControlProtocol.Request(op: .follow))
         } catch {
-            connection.close()
+            defer { connection.close() }
+            if let line = try? connection.readLine(), !line.isEmpty { _ = try Self.decode(LogRecord.self, line, path: socketPath) }
             throw error
         }
         let path = socketPath
