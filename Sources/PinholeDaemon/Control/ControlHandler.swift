@@ -21,6 +21,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         var logger: Logger
         /// Answers `reload`, `allow`, `deny`, `mode` (blocking: run off the event loop); nil when policy is off.
         var policy: (@Sendable (ControlProtocol.Request, PeerCredentials) -> any Encodable & Sendable)? = nil
+        /// Where `policy` runs: a global queue in the daemon, inline in tests.
+        var offload: @Sendable (@escaping @Sendable () -> Void) -> Void = { DispatchQueue.global().async(execute: $0) }
     }
 
     private let environment: Environment
@@ -164,7 +166,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         busy = true
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
-        DispatchQueue.global().async {
+        environment.offload {
             let line = ControlProtocol.line(policy(request, peer))
             eventLoop.execute {
                 let handler = bound.value
