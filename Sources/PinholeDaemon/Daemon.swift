@@ -74,7 +74,7 @@ public enum Daemon {
             policy.map { PolicyControl(settings: config.policy, store: $0, initial: loaded, logger: logger, onReload: { governor?.policyChanged() }) }
         }
         let control = await ControlSetup(
-            config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, policy: policyControl, started: started
+            config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started
         ).start(group: group, logger: logger)
 
         // Stopped in reverse order: the control socket, then the listeners

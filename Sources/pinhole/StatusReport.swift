@@ -46,6 +46,7 @@ struct StatusReport: Encodable {
         if let listeners = daemon.listeners { text += "listening: \(listeners.joined(separator: ", "))\n" }
         if let upstreams = daemon.upstreams {
             text += "upstreams: \(upstreams.map(\.address).joined(separator: ", "))\(daemon.upstreamsFrom.map { " (from \($0))" } ?? "")\n"
+            for upstream in upstreams { text += "  " + Self.upstreamText(upstream) + "\n" }
         }
         if let policy = daemon.policy { text += Self.policyText(policy) }
         if let cache = daemon.cache {
@@ -68,6 +69,14 @@ struct StatusReport: Encodable {
         text += policy.ok ? ", loaded\(when)\n" : "; the last reload\(when) FAILED, the policy before it stays in force:\n"
         for error in policy.errors { text += "  \(error)\n" }
         for warning in policy.warnings { text += "  warning: \(warning)\n" }
+        return text
+    }
+
+    /// "127.0.0.2:53: 120 answered, 1 failed, 0 timed out, rtt 1.2 ms; last error: …".
+    static func upstreamText(_ upstream: ControlStatus.Upstream) -> String {
+        var text = "\(upstream.address): \(upstream.answered) answered, \(upstream.failed) failed, \(upstream.timeouts) timed out"
+        if let rtt = upstream.rttMilliseconds { text += String(format: ", rtt %.1f ms", rtt) }
+        if let error = upstream.lastError { text += "; last error: \(error)" }
         return text
     }
 

@@ -1,3 +1,4 @@
+import Forwarder
 import Logging
 import NIOCore
 import PinholeCore
@@ -14,6 +15,7 @@ struct ControlSetup: Sendable {
     let upstreams: ResolvedUpstreams
     let queryLog: QueryLogSetup
     let cache: DNSCache
+    let forwarder: Forwarder
     /// Nil when policy is off.
     let policy: PolicyControl?
     let started: ContinuousClock.Instant
@@ -55,7 +57,11 @@ struct ControlSetup: Sendable {
             log: ControlStatus.Log(enabled: writer != nil, path: writer?.path ?? "", counters: writer?.counters ?? QueryLogCounters()),
             followers: followers.followerCount, followDropped: followers.dropped)
         status.listeners = config.server.listen.map(\.description)
-        status.upstreams = upstreams.servers.map { ControlStatus.Upstream(address: $0.description) }
+        status.upstreams = forwarder.health.map { server in
+            ControlStatus.Upstream(
+                address: server.server, answered: server.answered, failed: server.failed, timeouts: server.timeouts,
+                lastError: server.lastError, rttMilliseconds: server.rttMicroseconds.map { Double($0) / 1000 })
+        }
         status.upstreamsFrom = upstreams.origin
         if let policy {
             let last = policy.lastLoad

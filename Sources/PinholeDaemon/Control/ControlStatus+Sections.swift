@@ -63,9 +63,30 @@ extension ControlStatus {
         }
     }
 
-    /// One upstream server as configured.
+    /// One upstream server and what the forwarder saw of it since start.
     public struct Upstream: Sendable, Codable, Equatable {
         public var address: String
-        public init(address: String) { self.address = address }
+        /// Attempts it answered.
+        public var answered: UInt64
+        /// Attempts that failed (refused, reset, unusable reply).
+        public var failed: UInt64
+        /// Attempts it left unanswered until the attempt timeout.
+        public var timeouts: UInt64
+        public var lastError: String?
+        /// Smoothed round-trip time of its answers, milliseconds.
+        public var rttMilliseconds: Double?
+
+        public init(address: String, answered: UInt64 = 0, failed: UInt64 = 0, timeouts: UInt64 = 0, lastError: String? = nil, rttMilliseconds: Double? = nil) {
+            self.address = address
+            self.answered = answered
+            self.failed = failed
+            self.timeouts = timeouts
+            self.lastError = lastError
+            self.rttMilliseconds = rttMilliseconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case address, answered, failed, timeouts, lastError = "last_error", rttMilliseconds = "rtt_ms"
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PinholeDaemon
 import Testing
 import TestSupport
 
@@ -145,6 +146,14 @@ struct ControlE2ETests {
         let status = try stage.pinhole(["status"])
         #expect(status.output.contains("policy: 3 profiles, no lists, loaded"), "\(status.output)")
         #expect(status.output.contains("upstreams: 127.0.0.2:53"), "\(status.output)")
+        #expect(status.output.contains("cache: ") && status.output.contains(" blocked ("), "\(status.output)")
+        // The daemon's report: 7 queries, 4 blocked, the 3 allowed ones forwarded once (new names) and cached.
+        let report = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).status()
+        let upstream = try #require(report.upstreams?.first)
+        #expect(upstream.address == "127.0.0.2:53" && upstream.answered == 3 && upstream.failed == 0 && upstream.timeouts == 0 && upstream.rttMilliseconds != nil, "\(upstream)")
+        #expect(report.queries == 7 && report.counters?.blocked == 4 && report.counters?.attributed == 7 && report.counters?.unknown == 0, "\(report)")
+        #expect(report.cache.map { $0.entries == 3 && $0.misses == 3 && $0.hits == 0 } == true && report.listeners == ["\(stage.daemon.endpoint)"], "\(report)")
+        #expect(report.policy?.ok == true && report.policy?.profiles == 3)
     }
 
     @Test func aFailedReloadPutsTheProfileBackByteForByte() throws {
