@@ -40,13 +40,15 @@ import Testing
 
     @Test func anAllowIsWrittenAndReloaded() throws {
         let folder = try Folder(["shop.toml": Self.shop])
+        let shopPath = folder.profiles.appendingPathComponent("shop.toml").path
+        chmod(shopPath, 0o640)
         let control = try folder.control()
         let reply = try #require(control.handle(.init(op: .allow, app: "shop", domain: "b.example"), peer: Self.root) as? ControlEditReply)
+        var info = stat()
+        #expect(stat(shopPath, &info) == 0 && info.st_mode & 0o7777 == 0o640)
         #expect(reply.changed && reply.line == 3 && reply.reload?.profiles == 1)
         #expect(reply.message == "shop: allowed b.example (\(folder.profiles.path)/shop.toml line 3); reloaded")
         #expect(try folder.text("shop.toml") == Self.shop.replacingOccurrences(of: "\"a.example\"]", with: "\"a.example\", \"b.example\"]"))
-        let decision = control.store.current
-        _ = decision  // the policy object changed; the e2e test checks answers
         #expect(control.lastLoad.ok && control.lastLoad.profiles == 1)
     }
 

@@ -20,6 +20,12 @@ public enum ProfileInstaller {
     /// Installs `text` as `directory/name.toml`; returns the path.
     @discardableResult
     public static func install(_ text: String, name: String, directory: String, overwrite: Bool) throws(Failure) -> String {
+        try install(text, name: name, directory: directory, overwrite: overwrite, permissions: 0o644)
+    }
+
+    /// `install` with the new file's permission bits.
+    @discardableResult
+    static func install(_ text: String, name: String, directory: String, overwrite: Bool, permissions: mode_t) throws(Failure) -> String {
         let target = directory.hasSuffix("/") ? directory + name + ".toml" : "\(directory)/\(name).toml"
         if !overwrite, access(target, F_OK) == 0 {
             throw Failure(path: target, message: "a profile with this name exists; pass --force to replace it, or --name for another name")
@@ -44,8 +50,8 @@ public enum ProfileInstaller {
             }
             written += count
         }
-        // Profiles are read by root's pinholed; 0644 like the shipped ones.
-        fchmod(fd, 0o644)
+        // Profiles are read by pinholed; 0644 like the shipped ones, or what the replaced file had.
+        fchmod(fd, permissions)
         if fsync(fd) != 0 {
             let reason = errorText()
             close(fd)
@@ -68,10 +74,13 @@ public enum ProfileInstaller {
         return target
     }
 
-    /// Replaces the file at `path` (a `.toml` in its directory) with `text`, atomically.
+    /// Replaces the file at `path` (a `.toml` in its directory) with `text`,
+    /// atomically, keeping the file's permission bits.
     public static func replace(_ text: String, at path: String) throws(Failure) {
         let (directory, name) = split(path)
-        try install(text, name: name, directory: directory, overwrite: true)
+        var info = stat()
+        let permissions = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
+        try install(text, name: name, directory: directory, overwrite: true, permissions: permissions)
     }
 
     /// Removes the profile at `path` (one the caller created) and syncs the directory.
