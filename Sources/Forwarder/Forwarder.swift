@@ -56,6 +56,9 @@ public final class Forwarder: Upstream {
             receiveCapacity: Forwarder.udpReceiveCapacity)
     }
 
+    /// Each server's answered/failed/timed-out attempts, last error and RTT.
+    public var health: [UpstreamHealth.Snapshot] { context.health.snapshot }
+
     deinit {
         if ownsReactor { context.reactor.shutdown() }
     }

@@ -28,6 +28,8 @@ final class ForwarderContext: Sendable {
     let outstanding = Atomic<Int>(0)
     /// Index of the server that last answered well: the next query starts there.
     let preferredServer = Atomic<Int>(0)
+    /// Per-server counters for `pinhole status`.
+    let health: UpstreamHealth
     private let lanes: [Lane]
     private let nextLaneIndex = Atomic<Int>(0)
 
@@ -50,6 +52,7 @@ final class ForwarderContext: Sendable {
         self.addresses = addresses
         endpoints = addresses.map(RawSocketAddress.init)
         serverNames = settings.servers.map(\.description)
+        health = UpstreamHealth(serverNames: serverNames)
         attemptTimeout = UInt64(settings.attemptTimeout.nanoseconds)
         totalTimeout = UInt64(settings.totalTimeout.nanoseconds)
         self.reactor = reactor

@@ -23,6 +23,8 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
     /// Bumped per attempt; events from an older attempt are ignored.
     private var attempt = 0
     private var serverIndex = 0
+    /// When the current attempt was sent (Reactor.now()), for the RTT.
+    private var attemptStarted: UInt64 = 0
     private var transport: ClientTransport = .udp
     private var id: UInt16 = 0
     private var socket: UDPSocket?
@@ -60,7 +62,8 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
         id = context.queryIDs.next()
         let wire = DNSMessageBuilder.upstreamQuery(
             from: query, id: id, advertisedPayloadSize: context.settings.advertisedPayloadSize)
-        reactor.schedule(self, at: min(Reactor.now() &+ context.attemptTimeout, totalDeadline))
+        attemptStarted = Reactor.now()
+        reactor.schedule(self, at: min(attemptStarted &+ context.attemptTimeout, totalDeadline))
 
         switch transport {
         case .udp:
@@ -182,6 +185,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
             return
         }
         context.preferredServer.store(serverIndex, ordering: .relaxed)
+        context.health.answered(serverIndex, nanoseconds: Reactor.now() &- attemptStarted)
         finish(.success(UpstreamReply(response: response, server: context.serverNames[serverIndex])))
     }
 
@@ -196,6 +200,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
     func timerFired() {
         guard completion != nil else { return }
         notes.append("\(context.serverNames[serverIndex]) over \(transport): no reply in time")
+        context.health.timedOut(serverIndex, reason: "no reply in time over \(transport)")
         endAttempt()
         if Reactor.now() >= totalDeadline {
             finish(.failure(UpstreamError(.timeout, "upstream timed out: " + notes.joined(separator: "; "))))
@@ -216,6 +221,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
     }
 
     private func serverFailed(_ reason: String) {
+        context.health.failed(serverIndex, reason: "\(reason) (over \(transport))")
         notes.append("\(context.serverNames[serverIndex]) over \(transport): \(reason)")
         if failedServers.isEmpty { failedServers = Array(repeating: false, count: context.addresses.count) }
         failedServers[serverIndex] = true

@@ -33,7 +33,8 @@ public enum Daemon {
         let forwarder = try Forwarder(
             settings: config.forwarderSettings(upstreams: upstreams), group: group, reactor: reactor, logger: logger)
         let cache = DNSCache(settings: config.cacheSettings, now: MonotonicClock.milliseconds)
-        let policy = try loadPolicy(config.policy, logger: logger)
+        let loadedPolicy = try loadPolicy(config.policy, logger: logger)
+        let policy = loadedPolicy.map { PolicyStore($0.policy) }
         let enforcement = config.enforcement.enabled
             ? try EnforcementService.start(config.enforcement, table: config.enforcementTable(logger: logger), logger: logger) : nil
         let dohAddresses = try enforcement.map {
@@ -69,7 +70,12 @@ public enum Daemon {
                 ])
         }
 
-        let control = await startControl(config.control, queryLog: queryLog, started: started, group: group, logger: logger)
+        let policyControl = loadedPolicy.flatMap { loaded in
+            policy.map { PolicyControl(settings: config.policy, store: $0, initial: loaded, logger: logger, onReload: { governor?.policyChanged() }) }
+        }
+        let control = await ControlSetup(
+            config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started
+        ).start(group: group, logger: logger)
 
         // Stopped in reverse order: the control socket, then the listeners
         // close before the query log flushes and the table goes.
@@ -79,10 +85,7 @@ public enum Daemon {
         if let governor { members.append(.init(service: GovernorService(governor: governor))) }
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
         members.append(.init(service: ListenerService(listeners: listeners, onStart: ready)))
-        if let policy {
-            members.append(.init(service: PolicyReloadService(
-                settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() })))
-        }
+        if let policyControl { members.append(.init(service: PolicyReloadService(control: policyControl))) }
         if let control { members.append(.init(service: ControlService(server: control))) }
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -93,40 +96,9 @@ public enum Daemon {
         logger.notice("pinholed stopped", metadata: ["cache_entries": "\(cache.count)"])
     }
 
-    /// The control socket, nil (logged) when it cannot be set up: DNS does not depend on it.
-    private static func startControl(
-        _ settings: DaemonConfig.Control, queryLog: QueryLogSetup, started: ContinuousClock.Instant, group: any EventLoopGroup,
-        logger: Logger
-    ) async -> ControlServer? {
-        let writer = queryLog.writer
-        let followers = queryLog.followers
-        let fanout = queryLog.fanout
-        let path = writer?.path ?? ""
-        let environment = ControlHandler.Environment(
-            authorization: .system(), followers: followers,
-            status: {
-                let counters = writer?.counters ?? QueryLogCounters()
-                return ControlStatus(
-                    version: PinholeVersion.string, pid: getpid(),
-                    uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
-                    queries: fanout.queries,
-                    log: ControlStatus.Log(enabled: writer != nil, path: path, counters: counters),
-                    followers: followers.followerCount, followDropped: followers.dropped)
-            },
-            registrableDomain: queryLog.registrableDomain, credentials: ControlServer.peerCredentials, logger: logger)
-        do {
-            let server = try await ControlServer.bind(path: settings.socket, environment: environment, group: group)
-            logger.info("control socket listening", metadata: ["path": "\(settings.socket)"])
-            return server
-        } catch {
-            logger.error("\(error); pinhole log --follow and status will not work (DNS is not affected)")
-            return nil
-        }
-    }
-
-    /// The policy store, nil when `[policy]` is off.
+    /// The policy as loaded, nil when `[policy]` is off.
     /// - Throws: `StartupError.policy` with every error of the policy files.
-    private static func loadPolicy(_ settings: DaemonConfig.Policy, logger: Logger) throws -> PolicyStore? {
+    private static func loadPolicy(_ settings: DaemonConfig.Policy, logger: Logger) throws -> LoadedPolicy? {
         guard settings.enabled else {
             logger.notice("policy off (policy.enabled = false): every name is resolved")
             return nil
@@ -134,7 +106,7 @@ public enum Daemon {
         do {
             let loaded = try PolicyLoader.load(settings)
             loaded.report("policy loaded", to: logger)
-            return PolicyStore(loaded.policy)
+            return loaded
         } catch {
             throw StartupError.policy(error)
         }

@@ -6,31 +6,15 @@ import UnixSignals
 /// Reloads the policy on SIGHUP: everything is read and checked first; on
 /// any error the running policy stays and every error is logged with
 /// file:line. The swap is atomic (`PolicyStore`): no query sees half a policy.
+/// Reloads go through `PolicyControl`, so they never interleave with a
+/// control-socket edit and `status` knows the last result.
 struct PolicyReloadService: Service {
-    let settings: DaemonConfig.Policy
-    let store: PolicyStore
-    let logger: Logger
-    /// Called after a reload put a new policy in force (the governor decides cgroups again).
-    var onReload: @Sendable () -> Void = {}
+    let control: PolicyControl
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
-            if Self.reload(settings, into: store, logger: logger) { onReload() }
-        }
-    }
-
-    /// One reload; returns whether the new policy is in force.
-    @discardableResult
-    static func reload(_ settings: DaemonConfig.Policy, into store: PolicyStore, logger: Logger) -> Bool {
-        do {
-            let loaded = try PolicyLoader.load(settings)
-            store.replace(with: loaded.policy)
-            loaded.report("policy reloaded", to: logger)
-            return true
-        } catch {
-            logger.error("policy reload failed; the running policy stays in force\n\(error)")
-            return false
+            _ = control.reload(reason: "SIGHUP")
         }
     }
 }

@@ -11,6 +11,6 @@ struct Pinhole: AsyncParsableCommand {
         version: PinholeVersion.string,
         subcommands: [
             CheckConfig.self, Why.self, Lists.self, Status.self, Exec.self, Log.self, Apps.self, Domains.self, Suggest.self,
-            SystemResolverCommand.self, Doctor.self,
+            Allow.self, Deny.self, Mode.self, Reload.self, SystemResolverCommand.self, Doctor.self,
         ])
 }

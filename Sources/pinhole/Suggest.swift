@@ -87,16 +87,23 @@ struct Suggest: ParsableCommand {
         }
     }
 
-    /// SIGHUP to pinholed (its pid from the control socket), or how to do it by hand.
+    /// A reload over the control socket; SIGHUP (to the pid from the
+    /// socket) when the socket refuses changes; else how to do it by hand.
     private func reload(socket: String) {
+        let client = ControlSocketClient(socketPath: socket)
         do {
-            let pid = try ControlSocketClient(socketPath: socket).status().pid
-            guard kill(pid, SIGHUP) == 0 else {
-                throw CLIError("kill -HUP \(pid): \(String(cString: strerror(errno)))")
-            }
-            print("asked pinholed (pid \(pid)) to reload")
+            let reply = try client.reload()
+            print("pinholed reloaded: \(reply.summary)")
+        } catch where error.fromDaemon && error.reason != "permission denied" {
+            print("pinholed did not take the new policy:\n\(error.reason)")
         } catch {
-            print("pinholed not asked to reload (\(error)); run `systemctl reload pinholed` or `kill -HUP $(pidof pinholed)`")
+            do {
+                let pid = try client.status().pid
+                guard kill(pid, SIGHUP) == 0 else { throw CLIError("kill -HUP \(pid): \(String(cString: strerror(errno)))") }
+                print("asked pinholed (pid \(pid)) to reload")
+            } catch {
+                print("pinholed not asked to reload (\(error)); run `pinhole reload` as root or `kill -HUP $(pidof pinholed)`")
+            }
         }
     }
 }

@@ -142,6 +142,11 @@ public enum ConfigLoader {
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         if let table = root["querylog"]?.table { config.queryLog = try reader.queryLog(table, defaults: config.queryLog) }
         config.control.socket = try read("control", "socket", reader.string) ?? config.control.socket
+        config.control.readGroup = try read("control", "read_group", reader.group) ?? config.control.readGroup
+        // "" (the shipped value) means no admin group: only root changes policy.
+        config.control.adminGroup = try read("control", "admin_group") { (value, path) throws(ConfigError) in
+            value.string == "" ? String?.none : try reader.group(value, path)
+        } ?? config.control.adminGroup
         return config
     }
 

@@ -16,7 +16,7 @@ enum ConfigSchema {
         ("querylog", [
             "enabled", "path", "max_age", "max_size", "batch_interval", "batch_size", "queue", "ignore_names", "ignore_apps",
         ]),
-        ("control", ["socket"]),
+        ("control", ["socket", "read_group", "admin_group"]),
     ]
 
     /// The keys of `table`, or nil for an unknown table.

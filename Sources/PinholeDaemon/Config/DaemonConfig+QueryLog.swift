@@ -28,6 +28,10 @@ extension DaemonConfig {
     public struct Control: Sendable, Equatable {
         /// The Unix stream socket pinholed listens on (flag `--control-socket`).
         public var socket = Control.defaultSocket
+        /// Who may read (status, the live log) besides root: a group name or numeric gid.
+        public var readGroup = "pinhole"
+        /// Who may change policy (reload, allow, deny, mode) besides root; nil: root only.
+        public var adminGroup: String?
         /// Where pinholed and the CLI look by default.
         public static let defaultSocket = "/run/pinhole/control.sock"
     }

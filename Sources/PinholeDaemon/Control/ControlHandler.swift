@@ -19,11 +19,18 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         /// The peer of a connection (SO_PEERCRED in the daemon; injected in tests).
         var credentials: @Sendable (any Channel) -> EventLoopFuture<PeerCredentials>
         var logger: Logger
+        /// Answers `reload`, `allow`, `deny`, `mode` (blocking: run off the event loop); nil when policy is off.
+        var policy: (@Sendable (ControlProtocol.Request, PeerCredentials) -> any Encodable & Sendable)? = nil
+        /// Where `policy` runs: a global queue in the daemon, inline in tests.
+        var offload: @Sendable (@escaping @Sendable () -> Void) -> Void = { DispatchQueue.global().async(execute: $0) }
     }
 
     private let environment: Environment
     private var received: ByteBuffer?
     private var authorized: Bool?
+    private var peer: PeerCredentials?
+    /// A policy request is being answered: later lines wait, so replies stay in order.
+    private var busy = false
     private var subscription: FollowSubscription?
     private var context: ChannelHandlerContext?
     private let encoder = JSONEncoder()
@@ -82,6 +89,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch result {
         case .success(let peer) where environment.authorization.allows(peer):
             authorized = true
+            self.peer = peer
             processLines()
         case .success(let peer):
             authorized = false
@@ -98,7 +106,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Answers every complete line received; an over-long request ends the connection.
     private func processLines() {
-        while subscription == nil, context != nil, var buffer = received {
+        while subscription == nil, !busy, context != nil, var buffer = received {
             guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
                 if buffer.readableBytes > ControlProtocol.maxRequestBytes {
                     received = nil
@@ -125,7 +133,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         do {
             request = try JSONDecoder().decode(ControlProtocol.Request.self, from: Data(line))
         } catch {
-            reply(ControlErrorReply(#"malformed request: expected one JSON object per line, {"op":"follow"} or {"op":"status"}"#))
+            reply(ControlErrorReply(
+                #"malformed request: expected one JSON object per line, {"op":"…"} with op follow, status, reload, allow, deny or mode"#))
             return
         }
         switch request.op {
@@ -133,6 +142,38 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             reply(environment.status())
         case .follow:
             follow()
+        case .reload, .allow, .deny, .mode:
+            change(request)
+        }
+    }
+
+    /// A policy change: root or the admin group only; answered off the event
+    /// loop (it reads and writes files), the connection's next lines wait for it.
+    private func change(_ request: ControlProtocol.Request) {
+        guard let context, let peer else { return }
+        guard environment.authorization.allowsChanges(peer) else {
+            environment.logger.warning(
+                "control socket: permission denied for \(request.op.rawValue) (only root and control.admin_group may change policy)",
+                metadata: ["uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)", "op": "\(request.op.rawValue)",
+                           "app": "\(request.app ?? "")", "domain": "\(request.domain ?? "")"])
+            reply(ControlErrorReply("permission denied"))
+            return
+        }
+        guard let policy = environment.policy else {
+            reply(ControlErrorReply("policy is off in pinholed's config (policy.enabled = false): nothing to reload or edit"))
+            return
+        }
+        busy = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        environment.offload {
+            let line = ControlProtocol.line(policy(request, peer))
+            eventLoop.execute {
+                let handler = bound.value
+                handler.busy = false
+                handler.write(line)
+                handler.processLines()
+            }
         }
     }
 
@@ -166,6 +207,14 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             wrote = true
         }
         if wrote { context.flush() }
+    }
+
+    /// Writes one encoded reply line.
+    private func write(_ data: Data) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: data.count)
+        buffer.writeBytes(data)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     private func reply<T: Encodable>(_ value: T, thenClose: Bool = false) {

@@ -18,11 +18,35 @@ public struct ControlSocketClient: Sendable {
     /// pinholed's counters.
     /// - Throws: `ControlClientError` (no daemon, permission denied, bad reply).
     public func status() throws(ControlClientError) -> ControlStatus {
+        try ask(ControlProtocol.Request(op: .status), as: ControlStatus.self)
+    }
+
+    /// Asks pinholed to reload its policy (root or `control.admin_group`).
+    /// - Throws: `ControlClientError`; with `fromDaemon` the reload's errors (file:line each).
+    public func reload() throws(ControlClientError) -> ControlReloadReply {
+        try ask(ControlProtocol.Request(op: .reload), as: ControlReloadReply.self)
+    }
+
+    /// Asks pinholed to edit a profile (`allow`, `deny`, `mode` requests) and reload.
+    /// - Throws: `ControlClientError`; with `fromDaemon` why the edit was refused or undone.
+    public func edit(_ request: ControlProtocol.Request) throws(ControlClientError) -> ControlEditReply {
+        try ask(request, as: ControlEditReply.self)
+    }
+
+    /// One request, one reply line.
+    private func ask<T: Decodable>(_ request: ControlProtocol.Request, as type: T.Type) throws(ControlClientError) -> T {
         let connection = try ControlConnection(path: socketPath)
         defer { connection.close() }
-        try connection.send(ControlProtocol.Request(op: .status))
+        do {
+            try connection.send(request)
+        } catch {
+            // pinholed refuses a stranger at once and closes: the refusal may
+            // already be waiting although the send failed (EPIPE).
+            guard let line = try? connection.readLine(), !line.isEmpty else { throw error }
+            return try Self.decode(T.self, line, path: socketPath)
+        }
         guard let line = try connection.readLine() else { throw ControlClientError(path: socketPath, reason: "pinholed closed the connection without a reply") }
-        return try Self.decode(ControlStatus.self, line, path: socketPath)
+        return try Self.decode(T.self, line, path: socketPath)
     }
 
     /// Every query pinholed answers from now on, until the stream is
@@ -35,7 +59,8 @@ public struct ControlSocketClient: Sendable {
         do {
             try connection.send(ControlProtocol.Request(op: .follow))
         } catch {
-            connection.close()
+            defer { connection.close() }
+            if let line = try? connection.readLine(), !line.isEmpty { _ = try Self.decode(LogRecord.self, line, path: socketPath) }
             throw error
         }
         let path = socketPath
@@ -61,7 +86,7 @@ public struct ControlSocketClient: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, _ line: [UInt8], path: String) throws(ControlClientError) -> T {
         let data = Data(line)
         if let refusal = try? JSONDecoder().decode(ControlErrorReply.self, from: data) {
-            throw ControlClientError(path: path, reason: refusal.error)
+            throw ControlClientError(path: path, reason: refusal.error, fromDaemon: true)
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

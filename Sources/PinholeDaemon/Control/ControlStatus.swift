@@ -50,8 +50,17 @@ public struct ControlStatus: Sendable, Codable, Equatable {
     public var followers: Int
     /// Entries slow followers lost.
     public var followDropped: UInt64
+    /// Where pinholed answers DNS ("127.0.0.1:53").
+    public var listeners: [String]? = nil
+    /// The upstream servers and where they came from (config or resolv.conf).
+    public var upstreams: [Upstream]? = nil
+    public var upstreamsFrom: String? = nil
+    public var policy: Policy? = nil
+    public var cache: Cache? = nil
+    public var counters: Counters? = nil
 
     enum CodingKeys: String, CodingKey {
         case version, pid, uptimeSeconds = "uptime_seconds", queries, log, followers, followDropped = "follow_dropped"
+        case listeners, upstreams, upstreamsFrom = "upstreams_from", policy, cache, counters
     }
 }

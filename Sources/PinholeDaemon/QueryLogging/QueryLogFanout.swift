@@ -7,6 +7,9 @@ import Synchronization
 final class QueryLogFanout: QueryLogSink {
     private let sinks: [any QueryLogSink]
     private let answered = Atomic<UInt64>(0)
+    private let blockedCount = Atomic<UInt64>(0)
+    private let attributedCount = Atomic<UInt64>(0)
+    private let unknownCount = Atomic<UInt64>(0)
 
     init(_ sinks: [any QueryLogSink]) {
         self.sinks = sinks
@@ -18,8 +21,23 @@ final class QueryLogFanout: QueryLogSink {
     /// Queries answered since start.
     var queries: UInt64 { answered.load(ordering: .relaxed) }
 
+    /// Queries a policy blocked.
+    var blocked: UInt64 { blockedCount.load(ordering: .relaxed) }
+    /// Queries attributed to a process.
+    var attributed: UInt64 { attributedCount.load(ordering: .relaxed) }
+    /// Queries attribution ran for but found no process (app `unknown`).
+    var unknown: UInt64 { unknownCount.load(ordering: .relaxed) }
+
     func record(_ entry: QueryLogEntry) {
         answered.add(1, ordering: .relaxed)
+        if entry.decision?.allowed == false { blockedCount.add(1, ordering: .relaxed) }
+        if let attribution = entry.request.attribution {
+            if attribution.app != nil {
+                attributedCount.add(1, ordering: .relaxed)
+            } else if attribution.reason != .disabled {
+                unknownCount.add(1, ordering: .relaxed)
+            }
+        }
         for sink in sinks where sink.isEnabled { sink.record(entry) }
     }
 }

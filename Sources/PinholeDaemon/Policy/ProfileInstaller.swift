@@ -7,7 +7,8 @@ import Musl
 /// Writes a profile into the profiles directory atomically: a temporary
 /// file in the same directory, fsync, then `link` (which fails when the
 /// profile exists: never a half-written or silently replaced profile) or,
-/// with `overwrite`, `rename`; then fsync of the directory.
+/// with `overwrite`, `rename`; then fsync of the directory. Used by
+/// `pinhole suggest --write` and by pinholed's policy edits (control socket).
 public enum ProfileInstaller {
     /// What went wrong, on which path.
     public struct Failure: Error, CustomStringConvertible, Equatable {
@@ -19,6 +20,12 @@ public enum ProfileInstaller {
     /// Installs `text` as `directory/name.toml`; returns the path.
     @discardableResult
     public static func install(_ text: String, name: String, directory: String, overwrite: Bool) throws(Failure) -> String {
+        try install(text, name: name, directory: directory, overwrite: overwrite, permissions: 0o644)
+    }
+
+    /// `install` with the new file's permission bits.
+    @discardableResult
+    static func install(_ text: String, name: String, directory: String, overwrite: Bool, permissions: mode_t) throws(Failure) -> String {
         let target = directory.hasSuffix("/") ? directory + name + ".toml" : "\(directory)/\(name).toml"
         if !overwrite, access(target, F_OK) == 0 {
             throw Failure(path: target, message: "a profile with this name exists; pass --force to replace it, or --name for another name")
@@ -43,8 +50,8 @@ public enum ProfileInstaller {
             }
             written += count
         }
-        // Profiles are read by root's pinholed; 0644 like the shipped ones.
-        fchmod(fd, 0o644)
+        // Profiles are read by pinholed; 0644 like the shipped ones, or what the replaced file had.
+        fchmod(fd, permissions)
         if fsync(fd) != 0 {
             let reason = errorText()
             close(fd)
@@ -63,12 +70,39 @@ public enum ProfileInstaller {
             unlink(temporary)
         }
         done = true
+        syncDirectory(directory)
+        return target
+    }
+
+    /// Replaces the file at `path` (a `.toml` in its directory) with `text`,
+    /// atomically, keeping the file's permission bits.
+    public static func replace(_ text: String, at path: String) throws(Failure) {
+        let (directory, name) = split(path)
+        var info = stat()
+        let permissions = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
+        try install(text, name: name, directory: directory, overwrite: true, permissions: permissions)
+    }
+
+    /// Removes the profile at `path` (one the caller created) and syncs the directory.
+    public static func remove(at path: String) throws(Failure) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw Failure(path: path, message: "cannot remove: \(errorText())") }
+        syncDirectory(split(path).directory)
+    }
+
+    /// ("/etc/pinhole/apps.d", "firefox") for "/etc/pinhole/apps.d/firefox.toml".
+    private static func split(_ path: String) -> (directory: String, name: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let file = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return (directory.isEmpty ? "/" : directory, file.hasSuffix(".toml") ? String(file.dropLast(5)) : file)
+    }
+
+    private static func syncDirectory(_ directory: String) {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)
         }
-        return target
     }
 
     private static func errorText() -> String { String(cString: strerror(errno)) }
