@@ -70,6 +70,7 @@ public enum Daemon {
         }
 
         let control = await startControl(config.control, queryLog: queryLog, started: started, group: group, logger: logger)
+        let varlink = await VarlinkSetup.start(config, pipeline: pipeline, group: group, logger: logger)
 
         // Stopped in reverse order: the control socket, then the listeners
         // close before the query log flushes and the table goes.
@@ -83,6 +84,7 @@ public enum Daemon {
             members.append(.init(service: PolicyReloadService(
                 settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() })))
         }
+        if let varlink { members.append(.init(service: VarlinkService(server: varlink))) }
         if let control { members.append(.init(service: ControlService(server: control))) }
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -142,6 +142,8 @@ public enum ConfigLoader {
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
         if let table = root["querylog"]?.table { config.queryLog = try reader.queryLog(table, defaults: config.queryLog) }
         config.control.socket = try read("control", "socket", reader.string) ?? config.control.socket
+        config.varlink.enabled = try read("varlink", "enabled", reader.bool) ?? config.varlink.enabled
+        config.varlink.socket = try read("varlink", "socket", reader.string) ?? config.varlink.socket
         return config
     }
 
