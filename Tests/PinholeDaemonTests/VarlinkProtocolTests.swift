@@ -50,10 +50,10 @@ import Testing
     }
 
     func channel(
-        _ pipeline: ScriptedPipeline = ScriptedPipeline(answer: upstreamAnswer), maxBytes: Int = 1024
+        _ pipeline: ScriptedPipeline = ScriptedPipeline(answer: upstreamAnswer), maxBytes: Int = 1024, resolver: VarlinkResolver? = nil
     ) throws -> EmbeddedChannel {
         let environment = VarlinkHandler.Environment(
-            resolver: VarlinkResolver(pipeline: pipeline),
+            resolver: resolver ?? VarlinkResolver(pipeline: pipeline),
             attribute: { peer in peer.pid == 4242 ? Self.caller : .unknown(.exited) },
             peer: { channel in channel.eventLoop.makeSucceededFuture(VarlinkPeer(pid: 4242, uid: 1000, pidfd: nil)) },
             attributionQueue: nil,
@@ -166,6 +166,24 @@ import Testing
         try send(channel, #"{"method":"io.systemd.Resolve.ResolveHostname","parameters":{"name":"a.example"},"oneway":true}"#,
                  #"{"method":"org.varlink.service.GetInfo","oneway":true}"#)
         #expect(try replies(channel).isEmpty && pipeline.requests.isEmpty)
+    }
+
+    @Test func anIdleConnectionIsClosedButNotOneWaitingForAnAnswer() throws {
+        let idle = try channel()
+        idle.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        idle.embeddedEventLoop.run()
+        #expect(!idle.isActive)
+        // A lookup still in flight (the pipeline never answers) keeps it open.
+        let busy = try channel(resolver: VarlinkResolver(pipeline: StalledPipeline()))
+        try send(busy, call("io.systemd.Resolve.ResolveHostname", #"{"name":"slow.example"}"#))
+        busy.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        busy.embeddedEventLoop.run()
+        #expect(busy.isActive)
+    }
+
+    /// Never answers.
+    struct StalledPipeline: QueryHandler {
+        func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {}
     }
 
     // MARK: - io.systemd.Resolve

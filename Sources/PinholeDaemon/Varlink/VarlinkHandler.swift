@@ -88,6 +88,8 @@ final class VarlinkHandler: ChannelInboundHandler {
         case .success(let peer):
             guard context != nil else { return peer.release() }
             self.peer = peer
+            environment.logger.debug(
+                "varlink connection", metadata: ["pid": "\(peer.pid)", "uid": "\(peer.uid)", "pidfd": "\(peer.pidfd != nil)"])
             processNext()
         case .failure(let error):
             environment.logger.warning("varlink: cannot read the peer's credentials; closing", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PinholeDaemon
 import QueryLog
 import Testing
 import TestSupport
@@ -20,8 +21,17 @@ struct VarlinkE2ETests {
         ])
     }
 
-    @Test func getaddrinfoIsAnsweredAndAttributedToTheCallingProgram() throws {
+    @Test func getaddrinfoIsAnsweredAndAttributedToTheCallingProgram() async throws {
         let stage = try Self.stage()
+        let stream = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).follow()
+        let followed = Task { () async throws -> [LogRecord] in
+            var seen: [LogRecord] = []
+            for try await query in stream where query.name == "allowed.example" {
+                seen.append(query)
+                if seen.count == 2 { break }
+            }
+            return seen
+        }
         let a = try stage.getaddrinfo("app-a.scope", "allowed.example")
         #expect(a.error == nil && Set(a.addresses) == ["192.0.2.1", "2001:db8::1"], "\(a) \(stage.daemon.log.suffix(2000))")
         let getent = try stage.run("app-b.scope", "getent", ["ahosts", "www.example.org"])
@@ -34,6 +44,14 @@ struct VarlinkE2ETests {
             $0.transport == .varlink && $0.appKey == "app-a.scope" && $0.unit == "app-a.scope" && $0.name == "allowed.example"
                 && $0.decision == .allowed && $0.executable?.contains("python3") == true
         }, "\(fromA)")
+        // The live stream (pinhole log --follow) shows the same.
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(5))
+            followed.cancel()
+        }
+        let live = (try? await followed.value) ?? []
+        timeout.cancel()
+        #expect(live.count == 2 && live.allSatisfy { $0.pid == a.pid && $0.transport == "varlink" && $0.app == "app-a.scope" }, "\(live)")
         let fromB = rows.filter { $0.pid == getent.pid }
         #expect(fromB.count == 2 && fromB.allSatisfy { $0.transport == .varlink && $0.appKey == "app-b.scope" && $0.executable?.hasSuffix("getent") == true })
     }
