@@ -43,6 +43,7 @@ final class VarlinkHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        environment.logger.debug("varlink connection closed", metadata: ["pid": "\(peer?.pid ?? 0)", "pidfd": "\(peer?.pidfd ?? -1)"])
         peer?.release()
         peer = nil
     }
@@ -89,7 +90,7 @@ final class VarlinkHandler: ChannelInboundHandler {
             guard context != nil else { return peer.release() }
             self.peer = peer
             environment.logger.debug(
-                "varlink connection", metadata: ["pid": "\(peer.pid)", "uid": "\(peer.uid)", "pidfd": "\(peer.pidfd != nil)"])
+                "varlink connection", metadata: ["pid": "\(peer.pid)", "uid": "\(peer.uid)", "pidfd": "\(peer.pidfd != nil)", "fd": "\(peer.pidfd ?? -1)"])
             processNext()
         case .failure(let error):
             environment.logger.warning("varlink: cannot read the peer's credentials; closing", metadata: ["error": "\(error)"])

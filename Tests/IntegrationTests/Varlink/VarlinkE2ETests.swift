@@ -54,6 +54,32 @@ struct VarlinkE2ETests {
         #expect(live.count == 2 && live.allSatisfy { $0.pid == a.pid && $0.transport == "varlink" && $0.app == "app-a.scope" }, "\(live)")
         let fromB = rows.filter { $0.pid == getent.pid }
         #expect(fromB.count == 2 && fromB.allSatisfy { $0.transport == .varlink && $0.appKey == "app-b.scope" && $0.executable?.hasSuffix("getent") == true })
+        // Where the kernel has SO_PEERPIDFD, the pid was checked through it.
+        if VarlinkStage.kernelHasPeerPidfd {
+            #expect(stage.daemon.log.contains("pid=\(a.pid) pidfd=true"), "\(stage.daemon.log.suffix(3000))")
+        }
+    }
+
+    /// Enforcement from a varlink lookup: a governed program that resolves a
+    /// name through nss-resolve can connect to its addresses (pinned for its
+    /// cgroup before the reply left) and to nothing else.
+    @Test func aGovernedProgramReachesWhatItResolvedThroughVarlink() throws {
+        let stage = try VarlinkStage(
+            profiles: ["shop.toml": "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n"],
+            extraConfig: "[enforcement]\nenabled = true\n", internet: true)
+        let script = """
+            import socket, sys
+            try:
+                socket.create_connection((sys.argv[1], 8080), timeout=3).close(); print("connected")
+            except ConnectionRefusedError: print("refused")
+            except OSError as e: print("error", e)
+            """
+        let byName = try stage.run("app-a.scope", "/usr/bin/python3", ["-c", script, "allowed.example"])
+        #expect(byName.stdout.hasPrefix("connected"), "\(byName) \(stage.daemon.log.suffix(2000))")
+        let other = try stage.run("app-a.scope", "/usr/bin/python3", ["-c", script, "192.0.2.2"])
+        #expect(other.stdout.hasPrefix("refused"), "\(other)")
+        let pins = try stage.sandbox.run("nft", ["list", "set", "inet", "pinhole", "pin4"])
+        #expect(pins.stdout.contains("\"app-a.scope\" . 192.0.2.1"), "\(pins.stdout)")
     }
 
     @Test func aBlockedNameIsNoSuchHostForThatProgramOnly() throws {
@@ -138,7 +164,15 @@ struct VarlinkE2ETests {
             out["final"] = call(s, b'{"method":"io.systemd.Resolve.ResolveHostname","parameters":{"name":"final.example"}}')
             print(json.dumps(out))
             """#
+        // One lookup first, so the query log's files are open before counting.
+        #expect(try stage.getaddrinfo("app-b.scope", "warm-up.example").error == nil)
+        _ = try stage.rows(atLeast: 2)
+        let targetsBefore = stage.daemonDescriptorTargets
         let result = try stage.run("app-b.scope", "/usr/bin/python3", ["-c", script], seconds: 60)
+        // Every connection's descriptors (socket, pidfd) are closed again.
+        let deadline = Date().addingTimeInterval(3)
+        while stage.daemonDescriptors > targetsBefore.count + 2 && Date() < deadline { usleep(50_000) }
+        #expect(stage.daemonDescriptors <= targetsBefore.count + 2, "\(targetsBefore) → \(stage.daemonDescriptorTargets)")
         let output = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)\n\(stage.daemon.log.suffix(2000))")
         func error(_ key: String) -> String? { (output[key] as? [String: Any])?["error"] as? String }

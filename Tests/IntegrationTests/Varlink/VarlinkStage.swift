@@ -34,7 +34,24 @@ final class VarlinkStage {
     let daemon: DaemonProcess
     let environment: [String: String]
 
-    init(profiles: [String: String]) throws {
+    /// Whether this kernel gives SO_PEERPIDFD (6.5+): asked on a socketpair.
+    static var kernelHasPeerPidfd: Bool {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return false }
+        defer { close(pair[0]); close(pair[1]) }
+        var pidfd: Int32 = -1
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(pair[0], SOL_SOCKET, 77, &pidfd, &size) == 0 else { return false }
+        close(pidfd)
+        return true
+    }
+
+    /// "The internet" behind a veth (enforcement tests), when asked for.
+    private(set) var internet: SandboxInternet?
+
+    /// - Parameter extraConfig: more TOML for pinholed (e.g. `[enforcement]`).
+    /// - Parameter internet: whether to build `SandboxInternet` (listeners on 192.0.2.1/.2, 2001:db8::1/::2).
+    init(profiles: [String: String], extraConfig: String = "", internet: Bool = false) throws {
         guard let module = Self.moduleDirectory else {
             throw TestFailure("libnss_resolve.so.2 is neither installed nor in \(Self.unpackedModuleDirectory): run scripts/install-deps.sh")
         }
@@ -63,6 +80,7 @@ final class VarlinkStage {
             """])
         guard setup.status == 0 else { throw TestFailure("sandbox mounts failed: \(setup.stderr)") }
         _ = try sandbox.startResponder()
+        if internet { self.internet = try SandboxInternet(in: sandbox) }
         daemon = try sandbox.startDaemon(
             upstreams: ["127.0.0.2:53"],
             configText: """
@@ -73,10 +91,21 @@ final class VarlinkStage {
                 batch_interval = "100ms"
                 [varlink]
                 enabled = true
+                \(extraConfig)
                 """)
         guard daemon.log.contains("varlink io.systemd.Resolve listening") else {
             throw TestFailure("pinholed does not serve varlink:\n\(daemon.log.suffix(2000))")
         }
+    }
+
+    /// How many descriptors pinholed has open.
+    var daemonDescriptors: Int { daemonDescriptorTargets.count }
+
+    /// What pinholed's descriptors point at ("socket:[123]", "anon_inode:[pidfd]", …).
+    var daemonDescriptorTargets: [String] {
+        let directory = "/proc/\(daemon.process.processIdentifier)/fd"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + $0) }.sorted()
     }
 
     deinit {
