@@ -221,6 +221,22 @@ import Testing
         #expect(pipeline.requests.map(\.query.question.type) == [DNSType.aaaa])
     }
 
+    @Test func localhostIsLoopbackWithoutAQuery() throws {
+        let pipeline = ScriptedPipeline(answer: Self.upstreamAnswer)
+        let channel = try channel(pipeline)
+        try send(channel, call("io.systemd.Resolve.ResolveHostname", #"{"name":"LocalHost."}"#),
+                 call("io.systemd.Resolve.ResolveHostname", #"{"name":"app.localhost","family":2}"#))
+        let all = try replies(channel)
+        #expect(all.count == 2)
+        guard all.count == 2 else { return }
+        #expect(Self.parameters(all[0])["addresses"] == [
+            ["family": 2, "address": [127, 0, 0, 1]], ["family": 10, "address": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]],
+        ])
+        #expect(Self.parameters(all[0])["name"] == "localhost" && Self.parameters(all[1])["name"] == "app.localhost")
+        #expect(Self.parameters(all[1])["addresses"] == [["family": 2, "address": [127, 0, 0, 1]]])
+        #expect(pipeline.requests.isEmpty)
+    }
+
     @Test func badParametersAreNamed() throws {
         let channel = try channel()
         let cases: [(String, String, String)] = [

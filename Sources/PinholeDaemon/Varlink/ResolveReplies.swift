@@ -43,6 +43,22 @@ enum ResolveReplies {
         ])
     }
 
+    /// ResolveHostname of "localhost" and names below it (RFC 6761 §6.3):
+    /// the loopback addresses, answered here as systemd-resolved does (no
+    /// upstream knows them); nil for any other name.
+    static func localhost(_ name: String, family: Int64) -> Result<[String: JSONValue], VarlinkError>? {
+        var lowered = name.lowercased()
+        if lowered.hasSuffix(".") { lowered.removeLast() }
+        guard lowered == "localhost" || lowered.hasSuffix(".localhost") else { return nil }
+        var addresses: [JSONValue] = []
+        if family != ResolveParameters.afInet6 { addresses.append(["family": .integer(ResolveParameters.afInet), "address": bytes([127, 0, 0, 1])]) }
+        if family != ResolveParameters.afInet { addresses.append(["family": .integer(ResolveParameters.afInet6), "address": bytes(Array(repeating: 0, count: 15) + [1])]) }
+        return .success([
+            "addresses": .array(addresses), "name": .string(lowered),
+            "flags": .integer(ResolveOutcome.dnsFlag | ResolveOutcome.syntheticFlag | ResolveOutcome.authenticatedFlag),
+        ])
+    }
+
     /// ResolveAddress: the PTR targets.
     static func address(_ outcome: ResolveOutcome, query: String) -> Result<[String: JSONValue], VarlinkError> {
         var names: [JSONValue] = []

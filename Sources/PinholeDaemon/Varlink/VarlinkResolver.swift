@@ -20,6 +20,7 @@ struct VarlinkResolver: Sendable {
                 if let address = IPAddress(parameters.name), let literal = ResolveReplies.literal(address, family: parameters.family) {
                     return completion(literal)
                 }
+                if let local = ResolveReplies.localhost(parameters.name, family: parameters.family) { return completion(local) }
                 let types: [UInt16] = switch parameters.family {
                 case ResolveParameters.afInet: [DNSType.a]
                 case ResolveParameters.afInet6: [DNSType.aaaa]
