@@ -151,6 +151,16 @@ import Testing
         #expect(try replies(channel).count == 1)
     }
 
+    @Test func deeplyNestedJSONIsAnErrorNotAStackOverflow() throws {
+        let channel = try channel(maxBytes: VarlinkMessage.maxMessageBytes)
+        let depth = 30_000
+        let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        try send(channel, #"{"method":"org.varlink.service.GetInfo","parameters":{"x":\#(nested)}}"#, String(repeating: "{\"a\":", count: 10_000) + "1" + String(repeating: "}", count: 10_000))
+        let all = try replies(channel)
+        #expect(all.count == 2 && all.allSatisfy { Self.error($0) == "org.varlink.service.InvalidParameter" }, "\(all)")
+        #expect(channel.isActive)
+    }
+
     @Test func anOversizedMessageGetsAnErrorAndTheConnectionCloses() throws {
         let channel = try channel(maxBytes: 1024)
         try channel.writeInbound(ByteBuffer(string: #"{"method":"org.varlink.service.GetInfo","parameters":{"x":""# + String(repeating: "a", count: 2000)))
