@@ -193,6 +193,8 @@ let package = Package(
             dependencies: [
                 "PinholeDaemon", "PinholeCore", "DNSWire", "QueryLog", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                // Real sockets for the varlink server's tests.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

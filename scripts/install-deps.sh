@@ -18,6 +18,33 @@
 #   iproute2          ss, for the tests and the benchmark
 set -euo pipefail
 
+# libnss-resolve: glibc's NSS module that resolves through io.systemd.Resolve
+# over varlink, the real client of the varlink e2e test. Only its module is
+# unpacked, into /opt/pinhole-test/lib (not on the loader path), never
+# installed: the package depends on systemd-resolved, whose postinst takes
+# over /etc/resolv.conf, and its own postinst edits /etc/nsswitch.conf. The
+# test loads it with LD_LIBRARY_PATH inside a private mount namespace.
+nss_dir=/opt/pinhole-test/lib
+unpack_nss_resolve() {
+    local sudo_nss="" work status=0
+    [[ $EUID -eq 0 ]] || sudo_nss="sudo"
+    work=$(mktemp -d)
+    if ! (cd "$work" && apt-get download libnss-resolve >/dev/null 2>&1); then
+        $sudo_nss apt-get update -qq && (cd "$work" && apt-get download libnss-resolve >/dev/null) || status=1
+    fi
+    if ((status == 0)); then
+        dpkg-deb -x "$work"/libnss-resolve_*.deb "$work/root" \
+            && $sudo_nss install -D -m 0644 "$(find "$work/root" -name libnss_resolve.so.2 | head -n1)" "$nss_dir/libnss_resolve.so.2" \
+            || status=1
+    fi
+    rm -rf "$work"
+    return $status
+}
+if [[ ! -e $nss_dir/libnss_resolve.so.2 ]]; then
+    # Only the varlink e2e test needs it (and says so): building goes on without.
+    unpack_nss_resolve || echo "warning: could not unpack libnss-resolve into $nss_dir; VarlinkE2ETests will not run" >&2
+fi
+
 pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libnftnl-dev libmnl-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -46,11 +46,15 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
 
     private var reactor: Reactor { context.reactor }
 
+    /// TCP for TCP clients, else UDP (varlink callers included: a truncated
+    /// UDP reply is retried over TCP, so they still get the whole answer).
+    private var firstTransport: ClientTransport { clientTransport == .tcp ? .tcp : .udp }
+
     func start() {
         totalDeadline = Reactor.now() &+ context.totalTimeout
         let count = context.addresses.count
         let preferred = context.preferredServer.load(ordering: .relaxed)
-        launch(server: (preferred >= 0 && preferred < count) ? preferred : 0, over: clientTransport)
+        launch(server: (preferred >= 0 && preferred < count) ? preferred : 0, over: firstTransport)
     }
 
     // MARK: - Attempts
@@ -66,7 +70,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
         reactor.schedule(self, at: min(attemptStarted &+ context.attemptTimeout, totalDeadline))
 
         switch transport {
-        case .udp:
+        case .udp, .varlink:
             launchUDP(wire, server: server)
         case .tcp:
             launchTCP(wire, server: server)
@@ -211,7 +215,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
             finish(.failure(UpstreamError(.failed, "every upstream failed: " + notes.joined(separator: "; "))))
             return
         }
-        launch(server: next, over: clientTransport)
+        launch(server: next, over: firstTransport)
     }
 
     /// The reactor is stopping: fail now.
@@ -230,7 +234,7 @@ final class UpstreamQuery: ReactorTimer, ReactorReadable, @unchecked Sendable {
             finish(.failure(UpstreamError(.failed, "every upstream failed: " + notes.joined(separator: "; "))))
             return
         }
-        launch(server: next, over: clientTransport)
+        launch(server: next, over: firstTransport)
     }
 
     /// The next server after `index` (wrapping, itself last) that has not failed.

@@ -13,9 +13,11 @@ public struct AttributionStage: QueryHandler {
     }
 
     /// Continues synchronously when the resolver answers from its caches;
-    /// otherwise on the resolver's thread.
+    /// otherwise on the resolver's thread. A request that arrives already
+    /// attributed (varlink: the kernel named the peer) goes straight on.
     public func handle(_ request: QueryRequest, respond: @escaping @Sendable (QueryResult) -> Void) {
         let next = self.next
+        if request.attribution != nil { return next.handle(request, respond: respond) }
         let lookup = AttributionRequest(transport: request.transport, client: request.client, local: request.local)
         resolver.attribute(lookup) { attribution in
             var attributed = request

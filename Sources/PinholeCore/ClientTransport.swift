@@ -2,4 +2,7 @@
 public enum ClientTransport: String, Sendable, Hashable {
     case udp
     case tcp
+    /// A call of io.systemd.Resolve on the varlink socket (glibc's
+    /// nss-resolve); attributed by the socket's peer credentials.
+    case varlink
 }

@@ -24,10 +24,12 @@ public struct ForwardStage: QueryHandler {
                     source: .upstream(reply.server),
                     upstreamResponse: reply.response))
             case .failure(let error):
-                respond(QueryResult(
+                var result = QueryResult(
                     wire: DNSMessageBuilder.errorReply(to: query, rcode: DNSRcode.servFail),
                     rcode: DNSRcode.servFail,
-                    source: .synthesized("upstream failed: \(error.message)")))
+                    source: .synthesized("upstream failed: \(error.message)"))
+                result.upstreamFailure = error.kind
+                respond(result)
             }
         }
     }

@@ -12,6 +12,9 @@ public struct QueryResult: Sendable {
     public var cachedFacts: AnswerFacts?
     /// The policy decision, when the policy stage made one.
     public var decision: PolicyDecision?
+    /// Why no upstream answered, when this is the SERVFAIL made for that
+    /// (varlink tells "timed out" from "no servers"; DNS clients see SERVFAIL).
+    public var upstreamFailure: UpstreamError.Kind?
 
     public init(wire: [UInt8], rcode: UInt16, source: AnswerSource, upstreamResponse: DNSResponse? = nil, cachedFacts: AnswerFacts? = nil) {
         self.wire = wire

@@ -76,6 +76,7 @@ public enum Daemon {
         let control = await ControlSetup(
             config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started
         ).start(group: group, logger: logger)
+        let varlink = await VarlinkSetup.start(config, pipeline: pipeline, group: group, logger: logger)
 
         // Stopped in reverse order: the control socket, then the listeners
         // close before the query log flushes and the table goes.
@@ -86,6 +87,7 @@ public enum Daemon {
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
         members.append(.init(service: ListenerService(listeners: listeners, onStart: ready)))
         if let policyControl { members.append(.init(service: PolicyReloadService(control: policyControl))) }
+        if let varlink { members.append(.init(service: VarlinkService(server: varlink))) }
         if let control { members.append(.init(service: ControlService(server: control))) }
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(

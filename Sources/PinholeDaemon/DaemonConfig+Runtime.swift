@@ -76,6 +76,8 @@ extension DaemonConfig {
             querylog.ignore_names = \(list(queryLog.ignoreNames.map(\.pattern)))
             querylog.ignore_apps = \(list(queryLog.ignoreApps.map(\.pattern)))
             control.socket = "\(control.socket)"
+            varlink.enabled = \(varlink.enabled)
+            varlink.socket = "\(varlink.socket)"
             """
     }
 }

@@ -111,7 +111,7 @@ final class BatchInserter {
         let answer = entry.answer
         let chain = try answer.aliases.isEmpty ? nil : chainID(answer.aliases.map(\.text).joined(separator: " "), db)
         let source = try resolveSource(entry.source, db)
-        var flags: Int64 = entry.request.transport == .tcp ? QueryFlags.tcp : 0
+        var flags: Int64 = QueryFlags.transport(entry.request.transport)
         switch entry.source {
         case .cache, .stale: flags |= QueryFlags.cached
         default: break
@@ -230,4 +230,21 @@ enum QueryFlags {
     static let tcp: Int64 = 1
     /// Answered from the cache (fresh or stale).
     static let cached: Int64 = 2
+    /// The query came as a varlink call (io.systemd.Resolve), not a DNS packet.
+    static let varlink: Int64 = 4
+
+    /// The transport bits of `transport`.
+    static func transport(_ transport: ClientTransport) -> Int64 {
+        switch transport {
+        case .udp: return 0
+        case .tcp: return tcp
+        case .varlink: return varlink
+        }
+    }
+
+    /// The transport `flags` record.
+    static func transport(of flags: Int64) -> ClientTransport {
+        if flags & varlink != 0 { return .varlink }
+        return flags & tcp != 0 ? .tcp : .udp
+    }
 }

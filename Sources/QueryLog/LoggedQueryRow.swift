@@ -48,6 +48,6 @@ enum LoggedQueryRow {
             decision: Decision(rawValue: row[3]) ?? .none, reason: reason,
             addresses: AddressBlob.decode(blob.map { Array($0) }), cnameChain: chain.map { $0.split(separator: " ").map(String.init) } ?? [],
             source: row[33] ?? "?", latencyMicroseconds: row[5], cached: flags & QueryFlags.cached != 0,
-            transport: flags & QueryFlags.tcp != 0 ? .tcp : .udp)
+            transport: QueryFlags.transport(of: flags))
     }
 }

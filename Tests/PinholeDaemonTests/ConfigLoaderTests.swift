@@ -131,7 +131,7 @@ import Testing
     @Test func unknownTableAndTopLevelKey() {
         let table = failure("[server]\n[cahce]\nsize = 1\n")
         #expect(table?.line == 2)
-        #expect(table?.message == "unknown table [cahce] (known tables: server, upstream, cache, tcp, attribution, policy, enforcement, log, querylog, control)")
+        #expect(table?.message == "unknown table [cahce] (known tables: server, upstream, cache, tcp, attribution, policy, enforcement, log, querylog, control, varlink)")
 
         let topLevel = failure("# x\nverbose = true\n")
         #expect(topLevel?.line == 2)

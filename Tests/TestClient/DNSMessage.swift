@@ -39,8 +39,9 @@ enum DNSMessage {
             questions: Int(word(message, 4)), answers: Int(word(message, 6)))
     }
 
-    /// What `--serve` replies: NOERROR with one A (192.0.2.1) or AAAA
-    /// (2001:db8::1) record, TTL 60, or no answer for other types; FORMERR
+    /// What `--serve` replies: NOERROR with one A (192.0.2.1), AAAA
+    /// (2001:db8::1) or PTR (ptr-answer.example) record, TTL 60, or no
+    /// answer for other types; NXDOMAIN for "nxdomain.*"; FORMERR
     /// when the question cannot be read. A first label "h<N>" answers
     /// 192.0.2.N / 2001:db8::N (hex digits, as written) instead, and
     /// "h<N>-t<TTL>" sets the TTL too (enforcement tests: which address, how long).
@@ -52,12 +53,16 @@ enum DNSMessage {
         }
         let type = word(query, questionEnd - 4)
         let firstLabel = String(decoding: query[13..<(13 + Int(query[12]))], as: UTF8.self).lowercased()
+        // "nxdomain.*" does not exist (NXDOMAIN, no records).
+        if firstLabel == "nxdomain" { return bigEndian(header.id) + bigEndian(0x8083 | rd) + [0, 1, 0, 0, 0, 0, 0, 0] + query[12..<questionEnd] }
         let (host, ttl) = hostAndTTL(firstLabel)
         let rdata: [UInt8]
         switch type {
         // "internal.*" answers a private address (rebinding-guard tests).
         case 1: rdata = firstLabel == "internal" ? [192, 168, 1, 1] : [192, 0, 2, UInt8(host.v4)]
         case 28: rdata = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 10) + bigEndian(host.v6)
+        // PTR (reverse lookups): every address is "ptr-answer.example".
+        case 12: rdata = encodedName("ptr-answer.example")
         default: rdata = []
         }
         // "cloaked.*" is a CNAME to a tracker's name first (CNAME-cloaking tests).

@@ -147,6 +147,8 @@ public enum ConfigLoader {
         config.control.adminGroup = try read("control", "admin_group") { (value, path) throws(ConfigError) in
             value.string == "" ? String?.none : try reader.group(value, path)
         } ?? config.control.adminGroup
+        config.varlink.enabled = try read("varlink", "enabled", reader.bool) ?? config.varlink.enabled
+        config.varlink.socket = try read("varlink", "socket", reader.string) ?? config.varlink.socket
         return config
     }
 

@@ -17,6 +17,7 @@ enum ConfigSchema {
             "enabled", "path", "max_age", "max_size", "batch_interval", "batch_size", "queue", "ignore_names", "ignore_apps",
         ]),
         ("control", ["socket", "read_group", "admin_group"]),
+        ("varlink", ["enabled", "socket"]),
     ]
 
     /// The keys of `table`, or nil for an unknown table.

@@ -129,6 +129,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var queryLog = QueryLog()
     /// `[control]` settings.
     public var control = Control()
+    /// `[varlink]` settings.
+    public var varlink = Varlink()
 
     /// Every key at its default: what an empty config file gives.
     public static let defaults = DaemonConfig(

@@ -1,0 +1,196 @@
+import Foundation
+import Glibc
+import PinholeDaemon
+import QueryLog
+import Testing
+import TestSupport
+
+/// io.systemd.Resolve served by the real pinholed, called by the real
+/// client: glibc's getaddrinfo() through nss-resolve (libnss_resolve.so.2
+/// from systemd 252) in programs in their own cgroups. Each lookup is
+/// answered, attributed to the calling program's own pid (not to a
+/// resolver daemon), logged with transport varlink, and decided by that
+/// program's profile.
+@Suite(.serialized, .enabled(if: VarlinkStage.shouldRun, "needs the namespace sandbox and libnss_resolve.so.2 (scripts/install-deps.sh; PINHOLE_REQUIRE_E2E=1 fails instead)"))
+struct VarlinkE2ETests {
+    /// app-a enforce (only allowed.example), app-b block-listed (denies blocked.example).
+    static func stage() throws -> VarlinkStage {
+        try VarlinkStage(profiles: [
+            "shop.toml": "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n",
+            "browser.toml": "mode = \"block-listed\"\ndeny = [\"blocked.example\"]\n[match]\nunit = \"app-b.scope\"\n",
+        ])
+    }
+
+    @Test func getaddrinfoIsAnsweredAndAttributedToTheCallingProgram() async throws {
+        let stage = try Self.stage()
+        let stream = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).follow()
+        let followed = Task { () async throws -> [LogRecord] in
+            var seen: [LogRecord] = []
+            for try await query in stream where query.name == "allowed.example" {
+                seen.append(query)
+                if seen.count == 2 { break }
+            }
+            return seen
+        }
+        let a = try stage.getaddrinfo("app-a.scope", "allowed.example")
+        #expect(a.error == nil && Set(a.addresses) == ["192.0.2.1", "2001:db8::1"], "\(a) \(stage.daemon.log.suffix(2000))")
+        let getent = try stage.run("app-b.scope", "getent", ["ahosts", "www.example.org"])
+        #expect(getent.status == 0 && getent.stdout.contains("192.0.2.1") && getent.stdout.contains("2001:db8::1"), "\(getent)")
+        let rows = try stage.rows(atLeast: 4)
+        // ResolveHostname without a family is two queries, A and AAAA, each logged.
+        let fromA = rows.filter { $0.pid == a.pid }
+        #expect(fromA.map(\.qtype).sorted() == [1, 28], "\(rows.map { "\($0.pid) \($0.name) \($0.qtype)" }) vs \(a.pid)")
+        #expect(fromA.allSatisfy {
+            $0.transport == .varlink && $0.appKey == "app-a.scope" && $0.unit == "app-a.scope" && $0.name == "allowed.example"
+                && $0.decision == .allowed && $0.executable?.contains("python3") == true
+        }, "\(fromA)")
+        // The live stream (pinhole log --follow) shows the same.
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(5))
+            followed.cancel()
+        }
+        let live = (try? await followed.value) ?? []
+        timeout.cancel()
+        #expect(live.count == 2 && live.allSatisfy { $0.pid == a.pid && $0.transport == "varlink" && $0.app == "app-a.scope" }, "\(live)")
+        let fromB = rows.filter { $0.pid == getent.pid }
+        #expect(fromB.count == 2 && fromB.allSatisfy { $0.transport == .varlink && $0.appKey == "app-b.scope" && $0.executable?.hasSuffix("getent") == true })
+        // Where the kernel has SO_PEERPIDFD, the pid was checked through it.
+        if VarlinkStage.kernelHasPeerPidfd {
+            #expect(stage.daemon.log.contains("pid=\(a.pid) pidfd=true"), "\(stage.daemon.log.suffix(3000))")
+        }
+    }
+
+    /// Enforcement from a varlink lookup: a governed program that resolves a
+    /// name through nss-resolve can connect to its addresses (pinned for its
+    /// cgroup before the reply left) and to nothing else.
+    @Test func aGovernedProgramReachesWhatItResolvedThroughVarlink() throws {
+        let stage = try VarlinkStage(
+            profiles: ["shop.toml": "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n"],
+            extraConfig: "[enforcement]\nenabled = true\n", internet: true)
+        let script = """
+            import socket, sys
+            try:
+                socket.create_connection((sys.argv[1], 8080), timeout=3).close(); print("connected")
+            except ConnectionRefusedError: print("refused")
+            except OSError as e: print("error", e)
+            """
+        let byName = try stage.run("app-a.scope", "/usr/bin/python3", ["-c", script, "allowed.example"])
+        #expect(byName.stdout.hasPrefix("connected"), "\(byName) \(stage.daemon.log.suffix(2000))")
+        let other = try stage.run("app-a.scope", "/usr/bin/python3", ["-c", script, "192.0.2.2"])
+        #expect(other.stdout.hasPrefix("refused"), "\(other)")
+        let pins = try stage.sandbox.run("nft", ["list", "set", "inet", "pinhole", "pin4"])
+        #expect(pins.stdout.contains("\"app-a.scope\" . 192.0.2.1"), "\(pins.stdout)")
+    }
+
+    @Test func aBlockedNameIsNoSuchHostForThatProgramOnly() throws {
+        let stage = try Self.stage()
+        // app-a's enforce profile allows only allowed.example; app-b's denies blocked.example.
+        #expect(try stage.getaddrinfo("app-a.scope", "other.example").error == "EAI_NONAME")
+        #expect(try stage.getaddrinfo("app-b.scope", "blocked.example").error == "EAI_NONAME")
+        #expect(try stage.getaddrinfo("app-b.scope", "other.example").addresses.contains("192.0.2.1"))
+        let getent = try stage.run("app-b.scope", "getent", ["ahosts", "blocked.example"])
+        #expect(getent.status == 2 && getent.stdout.isEmpty, "getent exits 2 for a name that does not exist: \(getent)")
+        let rows = try stage.rows(atLeast: 8)
+        let blocked = rows.filter { $0.name == "blocked.example" }
+        #expect(!blocked.isEmpty && blocked.allSatisfy { $0.decision == .blocked && $0.appKey == "app-b.scope" && $0.transport == .varlink })
+    }
+
+    @Test func nxdomainIsNotFoundNotTryAgainAndAddressesResolveBack() throws {
+        let stage = try Self.stage()
+        #expect(try stage.getaddrinfo("app-b.scope", "nxdomain.example").error == "EAI_NONAME")
+        // gethostbyaddr → ResolveAddress → PTR.
+        let reverse = try stage.run("app-b.scope", "getent", ["hosts", "192.0.2.1"])
+        #expect(reverse.status == 0 && reverse.stdout.contains("ptr-answer.example"), "\(reverse)")
+        let rows = try stage.rows(atLeast: 3)
+        #expect(rows.contains { $0.name == "1.2.0.192.in-addr.arpa" && $0.qtype == 12 && $0.pid == reverse.pid && $0.transport == .varlink })
+    }
+
+    /// A raw varlink client (python3) on the socket: introspection, bad and
+    /// oversized messages, many connections; then DNS over UDP still works.
+    @Test func badInputAndManyConnectionsLeaveTheDaemonAnswering() throws {
+        let stage = try Self.stage()
+        let script = #"""
+            import json, socket, sys
+            path = "/run/systemd/resolve/io.systemd.Resolve"
+            def connect():
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.settimeout(10)
+                s.connect(path)
+                return s
+            def read(s):
+                data = b""
+                while not data.endswith(b"\0"):
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        return None
+                    data += chunk
+                return json.loads(data[:-1])
+            def call(s, raw):
+                s.sendall(raw + b"\0")
+                return read(s)
+            out = {}
+            s = connect()
+            out["info"] = call(s, b'{"method":"org.varlink.service.GetInfo"}')
+            out["describe"] = call(s, b'{"method":"org.varlink.service.GetInterfaceDescription","parameters":{"interface":"io.systemd.Resolve"}}')
+            out["unknown"] = call(s, b'{"method":"io.systemd.Resolve.Frobnicate","parameters":{}}')
+            out["garbage"] = call(s, b'{"method": [1,2,')
+            out["binary"] = call(s, bytes(range(1, 200)))
+            out["badname"] = call(s, b'{"method":"io.systemd.Resolve.ResolveHostname","parameters":{"name":"a..b"}}')
+            out["after"] = call(s, b'{"method":"io.systemd.Resolve.ResolveHostname","parameters":{"name":"after.example","family":2}}')
+            s.close()
+            s = connect()
+            s.sendall(b'{"method":"org.varlink.service.GetInfo","parameters":{"x":"' + b"a" * 100000)
+            out["oversized"] = read(s)
+            out["oversized_closed"] = read(s) is None
+            conns = []
+            refused = 0
+            for i in range(300):
+                try:
+                    c = connect()
+                    conns.append(c)
+                except OSError:
+                    refused += 1
+            answered = 0
+            for c in conns:
+                try:
+                    if call(c, b'{"method":"org.varlink.service.GetInfo"}'):
+                        answered += 1
+                except OSError:
+                    pass
+            out["many_answered"] = answered
+            for c in conns:
+                c.close()
+            s = connect()
+            out["final"] = call(s, b'{"method":"io.systemd.Resolve.ResolveHostname","parameters":{"name":"final.example"}}')
+            print(json.dumps(out))
+            """#
+        // One lookup first, so the query log's files are open before counting.
+        #expect(try stage.getaddrinfo("app-b.scope", "warm-up.example").error == nil)
+        _ = try stage.rows(atLeast: 2)
+        let targetsBefore = stage.daemonDescriptorTargets
+        let result = try stage.run("app-b.scope", "/usr/bin/python3", ["-c", script], seconds: 60)
+        // Every connection's descriptors (socket, pidfd) are closed again.
+        let deadline = Date().addingTimeInterval(3)
+        while stage.daemonDescriptors > targetsBefore.count + 2 && Date() < deadline { usleep(50_000) }
+        #expect(stage.daemonDescriptors <= targetsBefore.count + 2, "\(targetsBefore) → \(stage.daemonDescriptorTargets)")
+        let output = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)\n\(stage.daemon.log.suffix(2000))")
+        func error(_ key: String) -> String? { (output[key] as? [String: Any])?["error"] as? String }
+        func parameters(_ key: String) -> [String: Any] { ((output[key] as? [String: Any])?["parameters"] as? [String: Any]) ?? [:] }
+        #expect((parameters("info")["interfaces"] as? [String]) == ["org.varlink.service", "io.systemd.Resolve"])
+        #expect((parameters("describe")["description"] as? String)?.contains("method ResolveHostname(") == true)
+        #expect(error("unknown") == "org.varlink.service.MethodNotFound")
+        #expect(error("garbage") == "org.varlink.service.InvalidParameter" && error("binary") == "org.varlink.service.InvalidParameter")
+        #expect(error("badname") == "org.varlink.service.InvalidParameter" && (parameters("badname")["parameter"] as? String) == "name")
+        #expect(error("after") == nil && parameters("after")["name"] as? String == "after.example")
+        #expect(error("oversized") == "org.varlink.service.InvalidParameter" && output["oversized_closed"] as? Bool == true)
+        // 256 connections at most at once: the rest are closed unanswered.
+        let answered = output["many_answered"] as? Int ?? -1
+        #expect(answered >= 200 && answered <= 256, "\(answered) of 300 connections answered")
+        #expect(error("final") == nil && (parameters("final")["addresses"] as? [Any])?.count == 2, "\(output["final"] ?? "nil")")
+        // And plain DNS over UDP still works.
+        let dig = try stage.run("app-b.scope", "dig", ["@127.0.0.1", "+short", "+tries=1", "+time=3", "udp-after.example"])
+        #expect(dig.status == 0 && dig.stdout.contains("192.0.2.1"), "\(dig)")
+        #expect(stage.daemon.process.isRunning)
+    }
+}
