@@ -43,6 +43,9 @@ public enum Daemon {
         let governor = try enforcement.map { try CgroupGovernor.started(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
         let started = ContinuousClock.now
         let queryLog = QueryLogSetup.start(config.queryLog, logger: logger)
+        let counters = StatusCounters(next: queryLog.fanout)
+        let listening = config.server.listen.map(\.description).joined(separator: ", ")
+        let statusLine: @Sendable () -> String = { counters.statusLine(listen: listening) }
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
@@ -50,7 +53,7 @@ public enum Daemon {
             pinner: enforcement?.pinner,
             pinFloorSeconds: UInt32(clamping: config.enforcement.pinFloor.components.seconds),
             governRule: governRule,
-            log: queryLog.fanout,
+            log: counters,
             now: MonotonicClock.nanoseconds)
         let listeners = try await DNSListeners.bind(
             settings: config.listenerSettings(configPath: configPath), pipeline: pipeline, group: group, reactor: reactor,
@@ -67,6 +70,7 @@ public enum Daemon {
                     "upstreams_from": "\(upstreams.origin)",
                     "cache_size": "\(config.cache.size)",
                 ])
+            SystemdNotifier.ready(status: statusLine())
         }
 
         let control = await startControl(config.control, queryLog: queryLog, started: started, group: group, logger: logger)
@@ -81,9 +85,14 @@ public enum Daemon {
         members.append(.init(service: ListenerService(listeners: listeners, onStart: ready)))
         if let policy {
             members.append(.init(service: PolicyReloadService(
-                settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() })))
+                settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() },
+                willReload: { SystemdNotifier.reloading() }, didReload: { SystemdNotifier.reloaded(status: statusLine()) })))
         }
         if let control { members.append(.init(service: ControlService(server: control))) }
+        // Last, so it hears of a graceful shutdown first and says STOPPING=1.
+        members.append(.init(service: SystemdNotifyService(
+            status: statusLine, watchdogInterval: Systemd.watchdogInterval(),
+            probes: SystemdNotifyService.probes(reactor: reactor, group: group), logger: logger)))
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: members,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import PinholeDaemon
 
@@ -103,13 +104,13 @@ struct Pinholed: AsyncParsableCommand {
             fail("pinholed: \(error)")
         }
 
-        let level = loaded.log.level
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap(DaemonLogging.factory(level: loaded.log.level, target: loaded.log.target, environment: environment))
+        let logger = Logger(label: "pinholed")
+        if loaded.log.target == .journal && !DaemonLogging.usesJournal(.journal, environment: environment) {
+            logger.warning("log.target = \"journal\" but no journal listens (no /run/systemd/journal/socket): logging to stderr")
         }
-        return (loaded, Logger(label: "pinholed"))
+        return (loaded, logger)
     }
 
     private func printSummary(_ loaded: DaemonConfig) {
