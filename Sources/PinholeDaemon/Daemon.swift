@@ -60,7 +60,8 @@ public enum Daemon {
             logger: logger)
 
         // Said once the service group runs, so its SIGTERM/SIGINT handlers are in
-        // place: a signal sent on "ready" always means a graceful stop.
+        // place: a signal sent on "ready" always means a graceful stop; and
+        // once SIGHUP is trapped (`readiness`), so it always means a reload.
         let ready: @Sendable () -> Void = {
             logger.notice(
                 "pinholed \(PinholeVersion.string) ready",
@@ -73,6 +74,9 @@ public enum Daemon {
             SystemdNotifier.ready(status: statusLine())
         }
 
+        // The SIGHUP trap of the reload service is the second part.
+        let readiness = Readiness(parts: policy == nil ? 1 : 2, whenReady: ready)
+
         let control = await startControl(config.control, queryLog: queryLog, started: started, group: group, logger: logger)
 
         // Stopped in reverse order: the control socket, then the listeners
@@ -82,10 +86,11 @@ public enum Daemon {
         if let enforcement { members.append(.init(service: enforcement)) }
         if let governor { members.append(.init(service: GovernorService(governor: governor))) }
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
-        members.append(.init(service: ListenerService(listeners: listeners, onStart: ready)))
+        members.append(.init(service: ListenerService(listeners: listeners, onStart: readiness.arrive)))
         if let policy {
             members.append(.init(service: PolicyReloadService(
                 settings: config.policy, store: policy, logger: logger, onReload: { governor?.policyChanged() },
+                onTrapped: readiness.arrive,
                 willReload: { SystemdNotifier.reloading() }, didReload: { SystemdNotifier.reloaded(status: statusLine()) })))
         }
         if let control { members.append(.init(service: ControlService(server: control))) }

@@ -12,12 +12,15 @@ struct PolicyReloadService: Service {
     let logger: Logger
     /// Called after a reload put a new policy in force (the governor decides cgroups again).
     var onReload: @Sendable () -> Void = {}
+    /// Called once SIGHUP is trapped (from then on it reloads, never kills).
+    var onTrapped: @Sendable () -> Void = {}
     /// Called before and after every reload, applied or not (sd_notify RELOADING=1, READY=1).
     var willReload: @Sendable () -> Void = {}
     var didReload: @Sendable () -> Void = {}
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        onTrapped()
         for await _ in hangups.cancelOnGracefulShutdown() {
             willReload()
             let applied = Self.reload(settings, into: store, logger: logger)

@@ -36,7 +36,8 @@ struct JournalLoggingE2ETests {
         }
 
         deinit {
-            daemon.stop()
+            // Debug logging at shutdown would fill the socket's queue and block pinholed.
+            journal.draining { daemon.stop() }
             try? FileManager.default.removeItem(at: folder)
         }
 
@@ -94,7 +95,7 @@ struct JournalLoggingE2ETests {
         let detected = try Stage(target: nil, setup: "export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2)")
         let ready = try detected.entry { $0["MESSAGE"]?.hasSuffix(" ready") == true }
         #expect(ready["SYSLOG_IDENTIFIER"] == "pinholed")
-        detected.daemon.stop()
+        detected.journal.draining { detected.daemon.stop() }
 
         // Stale (stderr is not the journal stream): stderr, nothing to the journal.
         let other = try Stage(target: nil, setup: "export JOURNAL_STREAM=1:2")

@@ -46,6 +46,21 @@ final class UnixDatagramListener: @unchecked Sendable {
         return count >= 0 ? Array(buffer[..<count]) : nil
     }
 
+    /// Runs `body` while a thread reads and drops every datagram: a sender
+    /// blocks when the socket's queue is full (as a journal client does when
+    /// journald stops reading), so stopping the sender needs this.
+    func draining(during body: () -> Void) {
+        let done = Locked(false)
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            while !done.withLock({ $0 }) { _ = receive(timeout: 0.05) }
+            finished.signal()
+        }
+        body()
+        done.withLock { $0 = true }
+        finished.wait()
+    }
+
     /// Datagrams until one satisfies `predicate` (returned with all before it), or nil at `timeout`.
     func receive(until timeout: Double, where predicate: ([UInt8]) -> Bool) -> (match: [UInt8], before: [[UInt8]])? {
         let deadline = Date().addingTimeInterval(timeout)
