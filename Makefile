@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 FUZZ_SECONDS ?= 30
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release run test unit fuzz bench bench-attribution bench-policy bench-enforcement bench-querylog bench-querylog-qps clean install uninstall install-files
+.PHONY: all deps build release run test unit fuzz bench bench-attribution bench-policy bench-enforcement bench-querylog bench-querylog-qps clean install uninstall install-files generate-manual
 
 all: build
 
@@ -93,6 +93,8 @@ clean:
 #   $(PREFIX)/share/pinhole/blocklists/    the shipped lists (pinholed's default lists_dir)
 #   $(PREFIX)/share/doc/pinhole/README.md
 #   /etc/pinhole/pinhole.toml, apps.d/*.toml  examples, never overwriting a file
+#   $(PREFIX)/share/man/man1/pinhole*.1, man8/pinholed.8  from the --help texts
+#                                        (ArgumentParser's generate-manual, when built)
 # With DESTDIR empty it also creates the user and group `pinhole` (systemd-sysusers,
 # else groupadd/useradd) and lets that group write apps.d; it starts nothing.
 DESTDIR ?=
@@ -101,13 +103,19 @@ UNITDIR = $(PREFIX)/lib/systemd/system
 SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
 DATADIR = $(PREFIX)/share/pinhole
 DOCDIR = $(PREFIX)/share/doc/pinhole
+MANDIR = $(PREFIX)/share/man
 SYSCONFDIR = /etc/pinhole
 INSTALL_FROM ?=
 BUILT = $(if $(INSTALL_FROM),$(INSTALL_FROM),.build/release)
 LIST_FILES = $(notdir $(wildcard Blocklists/*))
 PROFILE_FILES = $(notdir $(wildcard deploy/apps.d/*.toml))
 
-install: $(if $(INSTALL_FROM),,release)
+# swift-argument-parser's man page generator (works offline: it is a package dependency).
+GENERATE_MANUAL ?= .build/debug/generate-manual
+generate-manual:
+	$(SWIFT) build --product generate-manual
+
+install: $(if $(INSTALL_FROM),,release generate-manual)
 	$(MAKE) install-files
 
 install-files:
@@ -119,6 +127,12 @@ install-files:
 	install -m 0644 deploy/pinhole.sysusers $(DESTDIR)$(SYSUSERSDIR)/pinhole.conf
 	install -m 0644 $(addprefix Blocklists/,$(LIST_FILES)) $(DESTDIR)$(DATADIR)/blocklists/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@if [ -x "$(GENERATE_MANUAL)" ]; then set -e; \
+	  install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8; \
+	  $(GENERATE_MANUAL) $(BUILT)/pinhole --multi-page -o $(DESTDIR)$(MANDIR)/man1; \
+	  $(GENERATE_MANUAL) $(BUILT)/pinholed --section 8 -o $(DESTDIR)$(MANDIR)/man8; \
+	  rm -f $(DESTDIR)$(MANDIR)/man1/pinhole.help.1; echo "man pages in $(DESTDIR)$(MANDIR)"; \
+	else echo "no man pages: $(GENERATE_MANUAL) not built (make generate-manual)"; fi
 	install -d $(DESTDIR)$(SYSCONFDIR)/apps.d
 	@set -e; for f in pinhole.toml $(addprefix apps.d/,$(PROFILE_FILES)); do \
 	  if [ -e $(DESTDIR)$(SYSCONFDIR)/$$f ]; then echo "kept $(DESTDIR)$(SYSCONFDIR)/$$f (exists)"; \
@@ -137,6 +151,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pinholed $(DESTDIR)$(BINDIR)/pinhole
 	rm -f $(DESTDIR)$(UNITDIR)/pinholed.service $(DESTDIR)$(SYSUSERSDIR)/pinhole.conf
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/blocklists/,$(LIST_FILES)) $(DESTDIR)$(DOCDIR)/README.md
+	rm -f $(DESTDIR)$(MANDIR)/man1/pinhole.1 $(DESTDIR)$(MANDIR)/man1/pinhole.*.1 $(DESTDIR)$(MANDIR)/man8/pinholed.8
 	-rmdir $(DESTDIR)$(DATADIR)/blocklists $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@for f in pinhole.toml $(addprefix apps.d/,$(PROFILE_FILES)); do \
 	  t=$(DESTDIR)$(SYSCONFDIR)/$$f; [ -e $$t ] || continue; \

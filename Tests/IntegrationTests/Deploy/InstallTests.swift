@@ -54,6 +54,18 @@ struct InstallTests {
         let sysusers = try String(contentsOfFile: destination.path + "/usr/lib/sysusers.d/pinhole.conf", encoding: .utf8)
         #expect(sysusers.contains("u pinhole -:pinhole"), "\(sysusers)")
 
+        // Man pages come from the --help texts when swift-argument-parser's
+        // generator is built (make generate-manual; `make install` builds it).
+        if FileManager.default.isExecutableFile(atPath: Self.sourceRoot.path + "/.build/debug/generate-manual") {
+            for page in ["/usr/share/man/man1/pinhole.1", "/usr/share/man/man1/pinhole.log.1", "/usr/share/man/man8/pinholed.8"] {
+                #expect(tree.contains(page), "\(page) not installed; tree: \(tree)")
+            }
+            let page = (try? String(contentsOfFile: destination.path + "/usr/share/man/man1/pinhole.log.1", encoding: .utf8)) ?? ""
+            #expect(page.contains("EXAMPLES:"), "\(page)")
+        } else {
+            #expect(installed.output.contains("no man pages"), "\(installed.output)")
+        }
+
         // The installed pinholed finds the lists beside itself: its default lists_dir.
         let summary = try CommandRunner.run(
             URL(fileURLWithPath: destination.path + "/usr/bin/pinholed"), ["--config", "/dev/null", "--check-config"])
