@@ -3,32 +3,29 @@
 enum SystemdNotifier {
     /// Listeners bound and policy loaded: systemd starts the units ordered after us.
     static func ready(status: String) {
-        Systemd.notify("READY=1\nSTATUS=\(status)")
+        Systemd.notify(Message.ready(status: status))
     }
 
-    /// A SIGHUP reload begins. MONOTONIC_USEC lets systemd ≥ 253 (Type=notify-reload)
-    /// tell this reload from an older one; systemd 252 ignores the field.
+    /// A SIGHUP reload begins.
     static func reloading() {
-        Systemd.notify("RELOADING=1\nMONOTONIC_USEC=\(Systemd.monotonicMicroseconds())\nSTATUS=reloading policy")
+        Systemd.notify(Message.reloading(monotonicMicroseconds: Systemd.monotonicMicroseconds()))
     }
 
     /// The reload finished (applied or rejected: the daemon serves either way).
     static func reloaded(status: String) {
-        Systemd.notify("READY=1\nSTATUS=\(status)")
+        Systemd.notify(Message.ready(status: status))
     }
 
-    /// Graceful shutdown began.
-    static func stopping() {
-        Systemd.notify("STOPPING=1\nSTATUS=stopping")
-    }
-
-    /// A fresh one-line status for `systemctl status`.
-    static func status(_ text: String) {
-        Systemd.notify("STATUS=\(text)")
-    }
-
-    /// The answering path is alive.
-    static func watchdog() {
-        Systemd.notify("WATCHDOG=1")
+    /// The notify messages, as sd_notify(3) spells them.
+    enum Message {
+        static func ready(status: String) -> String { "READY=1\nSTATUS=\(status)" }
+        /// MONOTONIC_USEC lets systemd ≥ 253 (Type=notify-reload) tell this
+        /// reload from an older one; systemd 252 ignores the field.
+        static func reloading(monotonicMicroseconds: UInt64) -> String {
+            "RELOADING=1\nMONOTONIC_USEC=\(monotonicMicroseconds)\nSTATUS=reloading policy"
+        }
+        static let stopping = "STOPPING=1\nSTATUS=stopping"
+        static func status(_ text: String) -> String { "STATUS=\(text)" }
+        static let watchdog = "WATCHDOG=1"
     }
 }

@@ -22,6 +22,8 @@ struct SystemdNotifyService: Service {
     let logger: Logger
     /// How often STATUS= is refreshed.
     var statusInterval: Duration = .seconds(3)
+    /// Sends one notify message (sd_notify; tests collect them instead).
+    var send: @Sendable (String) -> Void = { Systemd.notify($0) }
 
     func run() async throws {
         await withDiscardingTaskGroup { group in
@@ -31,7 +33,7 @@ struct SystemdNotifyService: Service {
                 group.addTask { await pingWatchdog(every: watchdogInterval / 2) }
             }
             try? await gracefulShutdown()
-            SystemdNotifier.stopping()
+            send(SystemdNotifier.Message.stopping)
             group.cancelAll()
         }
     }
@@ -40,7 +42,7 @@ struct SystemdNotifyService: Service {
         var last = ""
         while !Task.isCancelled {
             let text = status()
-            if text != last { SystemdNotifier.status(text) }
+            if text != last { send(SystemdNotifier.Message.status(text)) }
             last = text
             try? await Task.sleep(for: statusInterval)
         }
@@ -59,7 +61,7 @@ struct SystemdNotifyService: Service {
             if Task.isCancelled { return }
             let late = beats.late(round: posted)
             if late.isEmpty {
-                SystemdNotifier.watchdog()
+                send(SystemdNotifier.Message.watchdog)
             } else {
                 logger.error(
                     "an answering loop did not run posted work within \(period); withholding the watchdog ping",
