@@ -2,7 +2,8 @@ import Logging
 
 /// A swift-log handler that writes each message to the systemd journal as
 /// one structured entry (sd_journal_sendv): MESSAGE, PRIORITY,
-/// SYSLOG_IDENTIFIER, CODE_FILE/LINE/FUNC, and every metadata key as
+/// SYSLOG_IDENTIFIER, CODE_FILE/LINE/FUNC, PINHOLE_SOURCE (the logging
+/// module), and every metadata key as
 /// PINHOLE_<KEY> (so `journalctl PINHOLE_PATH=/var/lib/…` finds it).
 public struct JournalLogHandler: LogHandler {
     /// The SYSLOG_IDENTIFIER of every entry.
@@ -33,6 +34,8 @@ public struct JournalLogHandler: LogHandler {
             "CODE_FILE=\(event.file)",
             "CODE_LINE=\(event.line)",
             "CODE_FUNC=\(event.function)",
+            // The module that logged (PinholeDaemon, ServiceLifecycle, …).
+            "PINHOLE_SOURCE=\(event.source)",
         ]
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             fields.append("\(Self.fieldName(key))=\(value)")

@@ -66,6 +66,20 @@ struct InstallTests {
             #expect(installed.output.contains("no man pages"), "\(installed.output)")
         }
 
+        // The sysusers file makes the user and group (in the DESTDIR's /etc only).
+        if let sysusersTool = TestEnvironment.which("systemd-sysusers") {
+            let made = try CommandRunner.run(
+                URL(fileURLWithPath: sysusersTool),
+                ["--root=\(destination.path)", destination.path + "/usr/lib/sysusers.d/pinhole.conf"])
+            #expect(made.status == 0, "\(made.output)")
+            let passwd = (try? String(contentsOfFile: destination.path + "/etc/passwd", encoding: .utf8)) ?? ""
+            #expect(passwd.contains("pinhole:x:") && passwd.contains(":/var/lib/pinhole:"), "\(passwd)")
+            #expect(((try? String(contentsOfFile: destination.path + "/etc/group", encoding: .utf8)) ?? "").hasPrefix("pinhole:x:"))
+            for file in ["passwd", "group", "shadow", "gshadow", "passwd-", "group-", "shadow-", "gshadow-", ".pwd.lock"] {
+                try? FileManager.default.removeItem(atPath: destination.path + "/etc/" + file)
+            }
+        }
+
         // The installed pinholed finds the lists beside itself: its default lists_dir.
         let summary = try CommandRunner.run(
             URL(fileURLWithPath: destination.path + "/usr/bin/pinholed"), ["--config", "/dev/null", "--check-config"])

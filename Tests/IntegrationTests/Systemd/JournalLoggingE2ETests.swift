@@ -71,6 +71,7 @@ struct JournalLoggingE2ETests {
         #expect(ready["PINHOLE_LISTEN"] == stage.daemon.endpoint, "\(ready)")
         #expect(ready["PINHOLE_UPSTREAMS_FROM"] == "upstream.servers", "\(ready)")
         #expect(ready["PINHOLE_CACHE_SIZE"] == "10000", "\(ready)")
+        #expect(ready["PINHOLE_SOURCE"] == "PinholeDaemon", "\(ready)")
         // The journal has the messages; stderr does not.
         #expect(!stage.daemon.log.contains("ready"), "\(stage.daemon.log)")
     }
