@@ -122,7 +122,8 @@ install-files:
 	@test -x $(BUILT)/pinholed -a -x $(BUILT)/pinhole || { echo "no pinhole/pinholed in $(BUILT): run make release or pass INSTALL_FROM=" >&2; exit 1; }
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DATADIR)/blocklists $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BUILT)/pinholed $(BUILT)/pinhole $(DESTDIR)$(BINDIR)/
-	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' deploy/pinholed.service.in > $(DESTDIR)$(UNITDIR)/pinholed.service
+	sed -e 's|^ExecStart=/usr/local/bin/|ExecStart=$(BINDIR)/|' -e 's|^Documentation=file:/usr/local/share/doc/pinhole/|Documentation=file:$(DOCDIR)/|' \
+	  deploy/pinholed.service > $(DESTDIR)$(UNITDIR)/pinholed.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/pinholed.service
 	install -m 0644 deploy/pinhole.sysusers $(DESTDIR)$(SYSUSERSDIR)/pinhole.conf
 	install -m 0644 $(addprefix Blocklists/,$(LIST_FILES)) $(DESTDIR)$(DATADIR)/blocklists/

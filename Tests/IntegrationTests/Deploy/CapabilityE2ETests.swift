@@ -12,7 +12,7 @@ import TestSupport
 struct CapabilityE2ETests {
     /// The unit's AmbientCapabilities (and CapabilityBoundingSet, which must match).
     static let unitCapabilities: [String] = {
-        let unit = (try? String(contentsOf: InstallTests.sourceRoot.appendingPathComponent("deploy/pinholed.service.in"), encoding: .utf8)) ?? ""
+        let unit = (try? String(contentsOf: InstallTests.sourceRoot.appendingPathComponent("deploy/pinholed.service"), encoding: .utf8)) ?? ""
         func list(_ key: String) -> [String] {
             unit.split(separator: "\n").first { $0.hasPrefix(key + "=") }
                 .map { $0.dropFirst(key.count + 1).split(separator: " ").map(String.init).sorted() } ?? []

@@ -50,7 +50,7 @@ struct InstallTests {
         #expect(FileManager.default.isExecutableFile(atPath: destination.path + "/usr/bin/pinholed"))
         let unit = try String(contentsOfFile: destination.path + "/usr/lib/systemd/system/pinholed.service", encoding: .utf8)
         #expect(unit.contains("\nExecStart=/usr/bin/pinholed\n"), "\(unit)")
-        #expect(!unit.contains("@BINDIR@") && !unit.contains("@DOCDIR@"))
+        #expect(unit.contains("\nDocumentation=file:/usr/share/doc/pinhole/README.md\n") && !unit.contains("/usr/local/"), "\(unit)")
         let sysusers = try String(contentsOfFile: destination.path + "/usr/lib/sysusers.d/pinhole.conf", encoding: .utf8)
         #expect(sysusers.contains("u pinhole -:pinhole"), "\(sysusers)")
 

@@ -13,7 +13,7 @@ import TestSupport
 struct SystemCallFilterE2ETests {
     /// The unit's SystemCallFilter= items (all lines), without a deny list.
     static func unitFilter() throws -> [String] {
-        let unit = try String(contentsOf: InstallTests.sourceRoot.appendingPathComponent("deploy/pinholed.service.in"), encoding: .utf8)
+        let unit = try String(contentsOf: InstallTests.sourceRoot.appendingPathComponent("deploy/pinholed.service"), encoding: .utf8)
         let items = unit.split(separator: "\n").filter { $0.hasPrefix("SystemCallFilter=") }
             .flatMap { $0.dropFirst("SystemCallFilter=".count).split(separator: " ").map(String.init) }
         #expect(!items.contains { $0.hasPrefix("~") }, "a deny list needs this test extended: \(items)")
