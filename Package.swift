@@ -101,6 +101,8 @@ let package = Package(
             name: "PinholeDaemon",
             dependencies: [
                 "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl", "QueryLog",
+                // sd_notify and the journal (Systemd/).
+                "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

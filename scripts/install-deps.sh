@@ -16,6 +16,8 @@
 #   knot-dnsutils     kdig: a real client in the tests
 #   bind9-dnsutils    dig: a real client in the tests and the README
 #   iproute2          ss, for the tests and the benchmark
+#   systemd           systemd-analyze: the tests verify deploy/pinholed.service and expand its SystemCallFilter groups
+#   strace            the test that checks every system call pinholed makes is allowed by the unit's SystemCallFilter
 set -euo pipefail
 
 # libnss-resolve: glibc's NSS module that resolves through io.systemd.Resolve
@@ -45,7 +47,7 @@ if [[ ! -e $nss_dir/libnss_resolve.so.2 ]]; then
     unpack_nss_resolve || echo "warning: could not unpack libnss-resolve into $nss_dir; VarlinkE2ETests will not run" >&2
 fi
 
-pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libnftnl-dev libmnl-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2)
+pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libnftnl-dev libmnl-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2 systemd strace)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

@@ -44,6 +44,8 @@ public enum Daemon {
         let governor = try enforcement.map { try CgroupGovernor.started(rule: governRule, pinner: $0.pinner, policy: policy, logger: logger) }
         let started = ContinuousClock.now
         let queryLog = QueryLogSetup.start(config.queryLog, logger: logger)
+        let listening = config.server.listen.map(\.description).joined(separator: ", ")
+        let statusLine: @Sendable () -> String = { queryLog.fanout.statusLine(listen: listening) }
         let pipeline = Pipeline.make(
             cache: cache, upstream: forwarder,
             resolver: try AttributionSetup.resolver(config: config, configPath: configPath, logger: logger),
@@ -58,7 +60,8 @@ public enum Daemon {
             logger: logger)
 
         // Said once the service group runs, so its SIGTERM/SIGINT handlers are in
-        // place: a signal sent on "ready" always means a graceful stop.
+        // place: a signal sent on "ready" always means a graceful stop; and
+        // once SIGHUP is trapped (`readiness`), so it always means a reload.
         let ready: @Sendable () -> Void = {
             logger.notice(
                 "pinholed \(PinholeVersion.string) ready",
@@ -68,11 +71,18 @@ public enum Daemon {
                     "upstreams_from": "\(upstreams.origin)",
                     "cache_size": "\(config.cache.size)",
                 ])
+            SystemdNotifier.ready(status: statusLine())
         }
 
         let policyControl = loadedPolicy.flatMap { loaded in
-            policy.map { PolicyControl(settings: config.policy, store: $0, initial: loaded, logger: logger, onReload: { governor?.policyChanged() }) }
+            policy.map {
+                PolicyControl(
+                    settings: config.policy, store: $0, initial: loaded, logger: logger, onReload: { governor?.policyChanged() },
+                    willReload: { SystemdNotifier.reloading() }, didReload: { SystemdNotifier.reloaded(status: statusLine()) })
+            }
         }
+        // The SIGHUP trap of the reload service is the second part.
+        let readiness = Readiness(parts: policyControl == nil ? 1 : 2, whenReady: ready)
         let control = await ControlSetup(
             config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started
         ).start(group: group, logger: logger)
@@ -85,10 +95,14 @@ public enum Daemon {
         if let enforcement { members.append(.init(service: enforcement)) }
         if let governor { members.append(.init(service: GovernorService(governor: governor))) }
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
-        members.append(.init(service: ListenerService(listeners: listeners, onStart: ready)))
-        if let policyControl { members.append(.init(service: PolicyReloadService(control: policyControl))) }
+        members.append(.init(service: ListenerService(listeners: listeners, onStart: readiness.arrive)))
+        if let policyControl { members.append(.init(service: PolicyReloadService(control: policyControl, onTrapped: readiness.arrive))) }
         if let varlink { members.append(.init(service: VarlinkService(server: varlink))) }
         if let control { members.append(.init(service: ControlService(server: control))) }
+        // Last, so it hears of a graceful shutdown first and says STOPPING=1.
+        members.append(.init(service: SystemdNotifyService(
+            status: statusLine, watchdogInterval: Systemd.watchdogInterval(),
+            probes: SystemdNotifyService.probes(reactor: reactor, group: group), logger: logger)))
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: members,

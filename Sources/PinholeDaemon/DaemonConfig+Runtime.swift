@@ -66,6 +66,7 @@ extension DaemonConfig {
             enforcement.mark = 0x\(String(enforcement.mark, radix: 16))
             enforcement.doh_addresses = \(enforcement.dohAddressesSummary(listsDir: policy.listsDir))
             log.level = "\(log.level)"
+            log.target = "\(log.target.rawValue)"
             querylog.enabled = \(queryLog.enabled)
             querylog.path = "\(queryLog.path)"
             querylog.max_age = \(queryLog.maxAge.map { "\"\(DurationText.format($0))\"" } ?? "false")

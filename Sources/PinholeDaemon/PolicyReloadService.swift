@@ -10,9 +10,12 @@ import UnixSignals
 /// control-socket edit and `status` knows the last result.
 struct PolicyReloadService: Service {
     let control: PolicyControl
+    /// Called once SIGHUP is trapped (from then on it reloads, never kills).
+    var onTrapped: @Sendable () -> Void = {}
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        onTrapped()
         for await _ in hangups.cancelOnGracefulShutdown() {
             _ = control.reload(reason: "SIGHUP")
         }

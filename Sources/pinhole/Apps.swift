@@ -6,7 +6,8 @@ import QueryLog
 /// `pinhole apps`: every app in the log with its totals.
 struct Apps: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List every app in the query log: unit, executable, first/last seen, queries, blocked share, domains.")
+        abstract: "List every app in the query log: unit, executable, first/last seen, queries, blocked share, domains.",
+        discussion: HelpText.apps)
 
     @OptionGroup var options: QueryLogOptions
 

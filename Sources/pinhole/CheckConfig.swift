@@ -6,7 +6,8 @@ import PinholeDaemon
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Check a pinholed configuration file and print the effective settings.")
+        abstract: "Check a pinholed configuration file and print the effective settings.",
+        discussion: HelpText.checkConfig)
 
     @Argument(help: ArgumentHelp("Configuration file (default: /etc/pinhole/pinhole.toml).", valueName: "file"))
     var file: String?

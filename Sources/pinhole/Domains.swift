@@ -9,7 +9,7 @@ import QueryLog
 struct Domains: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the registrable domains (eTLD+1) one app asked for, with counts and first/last seen.",
-        discussion: "--third-party keeps the domains outside the vendor set of the app's profile (chosen as pinholed chooses it, from --config).")
+        discussion: HelpText.domains)
 
     @OptionGroup var options: QueryLogOptions
     @Option(help: ArgumentHelp("App: key, unit, user unit or executable path.", valueName: "app")) var app: String

@@ -8,12 +8,7 @@ struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run a command in a cgroup of its own, under the profile NAME (apps.d/NAME.toml).",
-        discussion: """
-            The command runs in the scope pinhole-NAME-<PID>.scope (a systemd transient scope, or \
-            /sys/fs/cgroup/pinhole.exec/pinhole-NAME-<PID>.scope without systemd), which selects the \
-            profile named NAME; pinholed governs it from its first packet when that profile is in enforce \
-            or first-party mode. pinhole execs the command: its exit status and signals are the command's.
-            """)
+        discussion: HelpText.exec)
 
     @Option(name: .long, help: ArgumentHelp("The profile to run under (apps.d/NAME.toml).", valueName: "name"))
     var app: String

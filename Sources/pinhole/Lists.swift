@@ -4,7 +4,8 @@ import PinholeDaemon
 
 /// `pinhole lists`: the loaded lists, their sizes and rejected lines.
 struct Lists: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the global lists: entries, rejected and ignored lines.")
+    static let configuration = CommandConfiguration(abstract: "Show the global lists: entries, rejected and ignored lines.",
+        discussion: HelpText.lists)
 
     @Option(help: ArgumentHelp("Configuration file.", valueName: "file")) var config: String = ConfigLoader.defaultPath
     @Flag(help: "Print every rejected line, not only the first five per list.") var all = false

@@ -9,12 +9,7 @@ import QueryLog
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show logged queries, newest first: who asked, what, and what policy did and why.",
-        discussion: """
-            Times for --since/--until: a duration back from now (90s, 10m, 2h, 7d, 2w), now, today, yesterday, \
-            or an ISO date or time (2026-11-25, 2026-11-25T14:30). --domain example.com (or *.example.com) \
-            matches the name and every name below it; other globs match whole names. --follow streams new \
-            queries from pinholed's control socket until interrupted.
-            """)
+        discussion: HelpText.log)
 
     @OptionGroup var options: QueryLogOptions
 

@@ -8,6 +8,7 @@ struct Pinhole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pinhole",
         abstract: "Inspect and control pinhole, the per-app DNS firewall.",
+        discussion: HelpText.pinhole,
         version: PinholeVersion.string,
         subcommands: [
             CheckConfig.self, Why.self, Lists.self, Status.self, Exec.self, Log.self, Apps.self, Domains.self, Suggest.self,

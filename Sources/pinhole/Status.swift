@@ -13,7 +13,8 @@ import PinholeDaemon
 /// Fails only when neither could be read.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the daemon's counters and what the kernel enforces per app: pins, blocked connections, interfaces.")
+        abstract: "Show the daemon's counters and what the kernel enforces per app: pins, blocked connections, interfaces.",
+        discussion: HelpText.status)
 
     @Flag(help: "Print JSON (daemon, apps and totals) instead of a table.") var json = false
     @Option(help: ArgumentHelp("pinholed's control socket (default: the config's control.socket).", valueName: "path"))

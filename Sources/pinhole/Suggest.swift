@@ -9,11 +9,7 @@ import QueryLog
 struct Suggest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Suggest a profile (TOML) that allows what an app used, by registrable domain; --write installs it.",
-        discussion: """
-            Typically run after the app ran in learn mode. Domains the global lists (--config's lists_dir) would \
-            block are marked LISTED with their categories and left commented out. --write puts the profile into \
-            the profiles folder (atomically; an existing profile only with --force) and asks pinholed to reload.
-            """)
+        discussion: HelpText.suggest)
 
     @OptionGroup var options: QueryLogOptions
     @Option(help: ArgumentHelp("App: key, unit, user unit or executable path.", valueName: "app")) var app: String

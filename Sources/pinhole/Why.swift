@@ -8,11 +8,7 @@ import PinholeDaemon
 struct Why: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain the policy's decision for an app and a name, with every rule that matched.",
-        discussion: """
-            APP is a running process's pid, a unit or scope (nginx.service, app-firefox-1234.scope; \
-            user:NAME for a user unit), an executable path, or "unknown". The policy is read from the \
-            files pinholed reads (--config), with pinholed's own code.
-            """)
+        discussion: HelpText.why)
 
     @Argument(help: "pid, unit, user:unit, executable path or unknown.") var app: String
     @Argument(help: "The name asked for.") var domain: String

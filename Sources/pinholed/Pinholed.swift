@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import PinholeDaemon
 
@@ -13,8 +14,24 @@ struct Pinholed: AsyncParsableCommand {
         commandName: "pinholed",
         abstract: "The pinhole DNS daemon: answers, caches and forwards the machine's DNS queries.",
         discussion: """
-            Settings come from the TOML file (--config); every key has a default, so an empty \
-            or missing default file works. Flags override the file.
+            pinholed is the machine's stub resolver: it attributes every query to the process that asked, \
+            decides it by that app's profile, answers from its cache or forwards it, pins the answer's \
+            addresses for that app in nftables (when [enforcement] is on), and logs it. Settings come from \
+            the TOML file (--config); every key has a default, so an empty or missing default file works. \
+            Flags override the file. SIGHUP reloads profiles and lists; SIGTERM stops gracefully. Under \
+            systemd (Type=notify) it reports readiness, status and watchdog pings, and logs to the journal.
+
+            EXAMPLES:
+              pinholed --check-config
+              pinholed --listen 127.0.0.153:5353 --upstream 192.0.2.1 --log-level debug
+              systemctl reload pinholed
+
+            FILES:
+              /etc/pinhole/pinhole.toml     configuration (see the commented example)
+              /etc/pinhole/apps.d/*.toml    per-app profiles
+              <prefix>/share/pinhole/blocklists  global lists (policy.lists_dir)
+              /var/lib/pinhole/queries.sqlite  the query log
+              /run/pinhole/control.sock     the control socket for `pinhole`
             """,
         version: PinholeVersion.string)
 
@@ -103,13 +120,13 @@ struct Pinholed: AsyncParsableCommand {
             fail("pinholed: \(error)")
         }
 
-        let level = loaded.log.level
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap(DaemonLogging.factory(level: loaded.log.level, target: loaded.log.target, environment: environment))
+        let logger = Logger(label: "pinholed")
+        if loaded.log.target == .journal && !DaemonLogging.usesJournal(.journal, environment: environment) {
+            logger.warning("log.target = \"journal\" but no journal listens (no /run/systemd/journal/socket): logging to stderr")
         }
-        return (loaded, Logger(label: "pinholed"))
+        return (loaded, logger)
     }
 
     private func printSummary(_ loaded: DaemonConfig) {

@@ -140,6 +140,7 @@ public enum ConfigLoader {
             return try reader.string(value, path)
         } ?? config.enforcement.dohAddresses
         config.log.level = try read("log", "level", reader.logLevel) ?? config.log.level
+        config.log.target = try read("log", "target", reader.logTarget) ?? config.log.target
         if let table = root["querylog"]?.table { config.queryLog = try reader.queryLog(table, defaults: config.queryLog) }
         config.control.socket = try read("control", "socket", reader.string) ?? config.control.socket
         config.control.readGroup = try read("control", "read_group", reader.group) ?? config.control.readGroup

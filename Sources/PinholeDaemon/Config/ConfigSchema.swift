@@ -12,7 +12,7 @@ enum ConfigSchema {
             "enabled", "pin_floor", "fail_closed", "interface_owners", "enforce_unprofiled", "exempt", "capture_dns", "mark",
             "doh_addresses",
         ]),
-        ("log", ["level"]),
+        ("log", ["level", "target"]),
         ("querylog", [
             "enabled", "path", "max_age", "max_size", "batch_interval", "batch_size", "queue", "ignore_names", "ignore_apps",
         ]),

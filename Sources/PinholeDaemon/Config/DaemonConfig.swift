@@ -107,6 +107,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public struct Log: Sendable, Equatable {
         /// Lowest level logged.
         public var level: Logger.Level
+        /// Where log messages go: stderr, the journal, or the journal when stderr is connected to it.
+        public var target: LogTarget = .auto
     }
 
     /// `[server]` settings.
@@ -146,7 +148,7 @@ public struct DaemonConfig: Sendable, Equatable {
         tcp: TCP(idleTimeout: .seconds(10), maxConnections: 256, maxOutstandingPerClient: 64),
         attribution: Attribution(enabled: true),
         policy: Policy(
-            enabled: true, profilesDir: "/etc/pinhole/apps.d", listsDir: "/usr/share/pinhole/blocklists",
+            enabled: true, profilesDir: "/etc/pinhole/apps.d", listsDir: PolicyLoader.defaultListsDirectory,
             blockReply: .null, blockTTL: 10, canaries: true, resolverDiscovery: true),
         enforcement: Enforcement(enabled: false, pinFloor: .seconds(3600), failClosed: false),
         log: Log(level: .info)

@@ -26,13 +26,20 @@ final class PolicyControl: Sendable {
     let store: PolicyStore
     let logger: Logger
     private let onReload: @Sendable () -> Void
+    /// Called before and after every reload, applied or not (sd_notify RELOADING=1, READY=1).
+    private let willReload: @Sendable () -> Void
+    private let didReload: @Sendable () -> Void
     /// Held for a whole reload or edit: they never interleave.
     private let serial = Mutex(())
     private let record: Mutex<LoadRecord>
 
     /// `initial` is the policy pinholed started with (already in `store`).
-    init(settings: DaemonConfig.Policy, store: PolicyStore, initial: LoadedPolicy, logger: Logger, onReload: @escaping @Sendable () -> Void) {
+    init(settings: DaemonConfig.Policy, store: PolicyStore, initial: LoadedPolicy, logger: Logger, onReload: @escaping @Sendable () -> Void,
+        willReload: @escaping @Sendable () -> Void = {}, didReload: @escaping @Sendable () -> Void = {}
+    ) {
         self.settings = settings
+        self.willReload = willReload
+        self.didReload = didReload
         self.store = store
         self.logger = logger
         self.onReload = onReload
@@ -120,6 +127,8 @@ final class PolicyControl: Sendable {
 
     /// One reload under `serial`.
     private func reloadLocked(reason: String) -> Result<ControlReloadReply, PolicyLoadError> {
+        willReload()
+        defer { didReload() }
         do throws(PolicyLoadError) {
             let loaded = try PolicyLoader.load(settings)
             store.replace(with: loaded.policy)

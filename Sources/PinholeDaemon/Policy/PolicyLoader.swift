@@ -9,8 +9,9 @@ public enum PolicyLoader {
         (".txt", .plain), (".domains", .plain), (".hosts", .hosts), (".adblock", .adblock),
         (".dnsmasq", .dnsmasq), (".wildcard", .wildcard),
     ]
-    /// Where lists are looked for unless configured otherwise.
-    public static let defaultListsDirectory = "/usr/share/pinhole/blocklists"
+    /// Where lists are looked for unless configured otherwise (beside the
+    /// installed binaries, see `InstallLayout`).
+    public static var defaultListsDirectory: String { InstallLayout.listsDirectory }
 
     /// Loads everything `settings` names; every error of every file at once.
     public static func load(_ settings: DaemonConfig.Policy) throws(PolicyLoadError) -> LoadedPolicy {

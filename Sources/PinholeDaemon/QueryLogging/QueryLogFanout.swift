@@ -40,4 +40,10 @@ final class QueryLogFanout: QueryLogSink {
         }
         for sink in sinks where sink.isEnabled { sink.record(entry) }
     }
+
+    /// sd_notify's STATUS=: "answering on 127.0.0.153:53; 1234 queries, 5 blocked".
+    func statusLine(listen: String) -> String {
+        let count = queries
+        return "answering on \(listen); \(count) \(count == 1 ? "query" : "queries"), \(blocked) blocked"
+    }
 }
