@@ -5,12 +5,7 @@ import PinholeDaemon
 struct Allow: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Allow a domain for an app: pinholed adds it to the profile's allow list and reloads.",
-        discussion: """
-            APP is a profile name (the file stem in the profiles folder); for a unit name (NAME.service, \
-            NAME.scope) without a profile, a profile matching that unit is created. The file keeps its \
-            comments and formatting; when the reload fails it is put back as it was. Needs root or \
-            control.admin_group.
-            """)
+        discussion: HelpText.allow)
 
     @OptionGroup var control: ControlOptions
     @Argument(help: ArgumentHelp("Profile name, or a unit for a new profile.", valueName: "app")) var app: String

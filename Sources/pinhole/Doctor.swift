@@ -7,7 +7,8 @@ import SystemResolver
 /// pinhole and prints each finding with its fix; exits 1 when one fails.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check that DNS on this machine really flows through pinhole; print each finding with the fix.")
+        abstract: "Check that DNS on this machine really flows through pinhole; print each finding with the fix.",
+        discussion: HelpText.doctor)
 
     @OptionGroup var options: SystemResolverOptions
     @Option(help: ArgumentHelp("pinholed's control socket (default: the config's control.socket).", valueName: "path"))

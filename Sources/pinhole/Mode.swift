@@ -6,11 +6,7 @@ import PinholeDaemon
 struct Mode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Set an app's mode (enforce, first-party, block-listed, learn, off): pinholed edits the profile and reloads.",
-        discussion: """
-            APP is a profile name, or a unit name (NAME.service, NAME.scope) for a new profile. The file keeps \
-            its comments and formatting; when the reload fails it is put back as it was. Needs root or \
-            control.admin_group.
-            """)
+        discussion: HelpText.mode)
 
     @OptionGroup var control: ControlOptions
     @Argument(help: ArgumentHelp("Profile name, or a unit for a new profile.", valueName: "app")) var app: String

@@ -5,7 +5,7 @@ import PinholeDaemon
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask pinholed to reload its profiles and lists; prints what is loaded, or every error with file:line.",
-        discussion: "On any error the running policy stays in force. Needs root or control.admin_group.")
+        discussion: HelpText.reload)
 
     @OptionGroup var control: ControlOptions
 

@@ -6,7 +6,8 @@ import SystemResolver
 struct SystemResolverDisable: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disable",
-        abstract: "Put back every file enable changed (byte for byte) and restart what it stopped.")
+        abstract: "Put back every file enable changed (byte for byte) and restart what it stopped.",
+        discussion: HelpText.systemResolverDisable)
 
     @OptionGroup var options: SystemResolverOptions
 

@@ -9,11 +9,7 @@ struct SystemResolverEnable: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enable",
         abstract: "Point the system's DNS at pinhole: prints the plan, backs up every file it changes, then applies it.",
-        discussion: """
-            keep-resolved (the default where systemd-resolved runs): resolved stays for per-link DNS and \
-            pinhole forwards to its proxy stub 127.0.0.54. replace: resolved is stopped and disabled, and \
-            pinhole forwards to the servers resolved (or resolv.conf) used. `disable` undoes everything.
-            """)
+        discussion: HelpText.systemResolverEnable)
 
     @OptionGroup var options: SystemResolverOptions
     @Option(help: ArgumentHelp("keep-resolved or replace (default: keep-resolved when systemd-resolved is active).", valueName: "mode"))

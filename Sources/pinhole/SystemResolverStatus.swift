@@ -6,7 +6,8 @@ import SystemResolver
 struct SystemResolverStatus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Tell whether pinhole is the system resolver, in which mode, and what resolv.conf, resolved and nsswitch look like.")
+        abstract: "Tell whether pinhole is the system resolver, in which mode, and what resolv.conf, resolved and nsswitch look like.",
+        discussion: HelpText.systemResolverStatus)
 
     @OptionGroup var options: SystemResolverOptions
 
