@@ -82,7 +82,7 @@ public enum Daemon {
             }
         }
         // The SIGHUP trap of the reload service is the second part.
-        let readiness = Readiness(parts: policyControl == nil ? 1 : 2, whenReady: ready)
+        let readiness = Readiness(parts: 2, whenReady: ready)
         let control = await ControlSetup(
             config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started
         ).start(group: group, logger: logger)
@@ -96,7 +96,8 @@ public enum Daemon {
         if let governor { members.append(.init(service: GovernorService(governor: governor))) }
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
         members.append(.init(service: ListenerService(listeners: listeners, onStart: readiness.arrive)))
-        if let policyControl { members.append(.init(service: PolicyReloadService(control: policyControl, onTrapped: readiness.arrive))) }
+        // Always: without a policy SIGHUP still must not kill pinholed.
+        members.append(.init(service: PolicyReloadService(control: policyControl, logger: logger, status: statusLine, onTrapped: readiness.arrive)))
         if let varlink { members.append(.init(service: VarlinkService(server: varlink))) }
         if let control { members.append(.init(service: ControlService(server: control))) }
         // Last, so it hears of a graceful shutdown first and says STOPPING=1.

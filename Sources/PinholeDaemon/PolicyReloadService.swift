@@ -8,8 +8,17 @@ import UnixSignals
 /// file:line. The swap is atomic (`PolicyStore`): no query sees half a policy.
 /// Reloads go through `PolicyControl`, so they never interleave with a
 /// control-socket edit and `status` knows the last result.
+///
+/// SIGHUP is trapped even with `[policy] enabled = false` (no `control`):
+/// `systemctl reload` must never kill the daemon (SIGHUP's default action);
+/// it then logs that there is nothing to reload and still says
+/// RELOADING=1/READY=1, which systemd waits for.
 struct PolicyReloadService: Service {
-    let control: PolicyControl
+    /// nil when the policy is off.
+    let control: PolicyControl?
+    let logger: Logger
+    /// READY=1 with this status after a reload that had nothing to do.
+    var status: @Sendable () -> String = { "" }
     /// Called once SIGHUP is trapped (from then on it reloads, never kills).
     var onTrapped: @Sendable () -> Void = {}
 
@@ -17,7 +26,13 @@ struct PolicyReloadService: Service {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         onTrapped()
         for await _ in hangups.cancelOnGracefulShutdown() {
-            _ = control.reload(reason: "SIGHUP")
+            if let control {
+                _ = control.reload(reason: "SIGHUP")
+            } else {
+                SystemdNotifier.reloading()
+                logger.notice("SIGHUP: nothing to reload (policy.enabled = false); pinhole.toml is read only at start")
+                SystemdNotifier.reloaded(status: status())
+            }
         }
     }
 }

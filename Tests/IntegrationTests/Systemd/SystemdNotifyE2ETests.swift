@@ -15,7 +15,8 @@ struct SystemdNotifyE2ETests {
         let upstream: FakeUpstream
         let daemon: DaemonProcess
 
-        init(watchdogMicroseconds: Int = 1_000_000) throws {
+        /// `policy: false` runs pinholed with `[policy] enabled = false`.
+        init(watchdogMicroseconds: Int = 1_000_000, policy: Bool = true) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-notify-\(UUID().uuidString.prefix(8))")
             let profiles = folder.appendingPathComponent("apps.d")
             try FileManager.default.createDirectory(at: profiles, withIntermediateDirectories: true)
@@ -26,7 +27,9 @@ struct SystemdNotifyE2ETests {
             // env execs pinholed: the pid is pinholed's, the variables only its.
             daemon = try DaemonProcess(
                 upstreams: [Harness.upstreamFlag(upstream)],
-                configText: "[policy]\nprofiles_dir = \"\(profiles.path)\"\nlists_dir = \"\(folder.path)\"\n",
+                configText: policy
+                    ? "[policy]\nprofiles_dir = \"\(profiles.path)\"\nlists_dir = \"\(folder.path)\"\n"
+                    : "[policy]\nenabled = false\n",
                 waitForReady: false,
                 launcher: ["/usr/bin/env", "NOTIFY_SOCKET=\(notify.path)", "WATCHDOG_USEC=\(watchdogMicroseconds)"])
         }
@@ -104,6 +107,23 @@ struct SystemdNotifyE2ETests {
 
         kill(stage.daemon.process.processIdentifier, SIGTERM)
         _ = try stage.next("STOPPING", value: "1")
+        #expect(stage.daemon.waitForExit(seconds: 10) == 0, "\(stage.daemon.log)")
+    }
+
+    @Test("SIGHUP with [policy] enabled = false: pinholed lives, logs that there is nothing to reload, RELOADING=1 then READY=1")
+    func reloadWithoutPolicy() throws {
+        let stage = try Stage(policy: false)
+        _ = try stage.next("READY", value: "1")
+        for round in 1...2 {
+            kill(stage.daemon.process.processIdentifier, SIGHUP)
+            _ = try stage.next("RELOADING", value: "1")
+            let (again, _) = try stage.next("READY", value: "1")
+            #expect(again["STATUS"]?.hasPrefix("answering on") == true, "round \(round): \(again)")
+            #expect(stage.daemon.process.isRunning, "SIGHUP \(round) killed pinholed:\n\(stage.daemon.log)")
+            #expect(try stage.dig("after-hup-\(round).example").status == "NOERROR")
+        }
+        #expect(stage.daemon.log.contains("nothing to reload"), "\(stage.daemon.log)")
+        kill(stage.daemon.process.processIdentifier, SIGTERM)
         #expect(stage.daemon.waitForExit(seconds: 10) == 0, "\(stage.daemon.log)")
     }
 }
