@@ -83,10 +83,12 @@ public enum Daemon {
         }
         // The SIGHUP trap of the reload service is the second part.
         let readiness = Readiness(parts: 2, whenReady: ready)
-        let control = await ControlSetup(
-            config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started
-        ).start(group: group, logger: logger)
+        // Varlink first: status reports whether its socket is served.
         let varlink = await VarlinkSetup.start(config, pipeline: pipeline, group: group, logger: logger)
+        let control = await ControlSetup(
+            config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started,
+            varlinkSocket: varlink == nil ? nil : config.varlink.socket
+        ).start(group: group, logger: logger)
 
         // Stopped in reverse order: the control socket, then the listeners
         // close before the query log flushes and the table goes.

@@ -83,16 +83,43 @@ public struct DoctorChecks: Sendable {
         }
         let conf = NsswitchConf(text: text)
         let line = conf.hostsTokens?.joined(separator: " ") ?? "(none)"
-        let varlinkServed = manifest?.mode == .replace && SystemProbe.varlinkSupported
-        if conf.usesResolve && !varlinkServed {
-            return DoctorFinding("nsswitch", .failed, "hosts: \(line) — `resolve` asks systemd-resolved over varlink, bypassing pinhole",
-                fix: "remove `resolve` (and its [...] action) from the hosts line of \(path); pinhole system-resolver enable does")
-        }
+        if conf.usesResolve { return resolveSource(line: line, nsswitchPath: path) }
         if !conf.usesDNS && !conf.usesResolve {
             return DoctorFinding("nsswitch", .failed, "hosts: \(line) has no `dns` source: glibc never asks pinhole",
                 fix: "add `dns` to the hosts line of \(path)")
         }
         return DoctorFinding("nsswitch", .ok, "hosts: \(line)")
+    }
+
+    /// nsswitch names `resolve`: fine only when pinholed itself answers
+    /// io.systemd.Resolve, which a GetInfo call on the socket tells (not
+    /// the config or the manifest alone: pinholed may have failed to bind it,
+    /// or systemd-resolved may be the one answering).
+    func resolveSource(line: String, nsswitchPath: String) -> DoctorFinding {
+        let socket = files.hostPath(config.varlink.socket)
+        let removeResolve = "remove `resolve` (and its [...] action) from the hosts line of \(nsswitchPath); pinhole system-resolver enable does"
+        let expected = config.varlink.enabled || manifest?.mode == .replace
+        do {
+            let info = try VarlinkInfoClient.getInfo(path: socket)
+            if info.isPinholed {
+                return DoctorFinding("nsswitch", .ok,
+                    "hosts: \(line) — `resolve` asks pinholed over varlink (\(socket) answers GetInfo as pinholed \(info.version))")
+            }
+            return DoctorFinding("nsswitch", .failed,
+                "hosts: \(line) — `resolve` asks \(info.vendor) \(info.product) over varlink (\(socket)), bypassing pinhole",
+                fix: expected
+                    ? "stop \(info.product) (systemctl disable --now systemd-resolved.service), then systemctl restart pinholed.service"
+                    : removeResolve)
+        } catch {
+            if expected {
+                return DoctorFinding("nsswitch", .failed,
+                    "hosts: \(line) — `resolve` needs pinholed's io.systemd.Resolve, but \(error)",
+                    fix: "systemctl restart pinholed.service (journalctl -u pinholed says why it does not serve \(config.varlink.socket)), or \(removeResolve)")
+            }
+            return DoctorFinding("nsswitch", .failed,
+                "hosts: \(line) — `resolve` asks systemd-resolved over varlink, bypassing pinhole (pinholed does not serve it: varlink.enabled = false)",
+                fix: removeResolve)
+        }
     }
 
     func ports(daemonPID: Int32?) -> [DoctorFinding] {

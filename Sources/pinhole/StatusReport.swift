@@ -43,7 +43,10 @@ struct StatusReport: Encodable {
         if daemon.followers > 0 || daemon.followDropped > 0 {
             text += "followers: \(daemon.followers) (\(daemon.followDropped) entries lost to slow readers)\n"
         }
-        if let listeners = daemon.listeners { text += "listening: \(listeners.joined(separator: ", "))\n" }
+        if let listeners = daemon.listeners {
+            let varlink = daemon.varlink.map { ["varlink \($0)"] } ?? []
+            text += "listening: \((listeners + varlink).joined(separator: ", "))\n"
+        }
         if let upstreams = daemon.upstreams {
             text += "upstreams: \(upstreams.map(\.address).joined(separator: ", "))\(daemon.upstreamsFrom.map { " (from \($0))" } ?? "")\n"
             for upstream in upstreams { text += "  " + Self.upstreamText(upstream) + "\n" }

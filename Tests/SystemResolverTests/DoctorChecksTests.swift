@@ -36,6 +36,38 @@ import Testing
         #expect(checks(system).nsswitch().status == .failed)
     }
 
+    /// nsswitch's `resolve` passes only when pinholed itself answers GetInfo
+    /// on the varlink socket: not when nothing does (though the config says
+    /// varlink is on), not when systemd-resolved does.
+    @Test func resolveInNsswitchNeedsPinholedAnsweringGetInfo() throws {
+        let system = try FixtureSystem()
+        var config = DaemonConfig.defaults
+        config.varlink.enabled = true
+        let doctor = DoctorChecks(files: system.files, paths: SystemPaths(), config: config, controlSocket: "/nonexistent/control.sock", manifest: nil)
+        let nothing = doctor.nsswitch()
+        #expect(nothing.status == .failed && nothing.detail.contains("needs pinholed's io.systemd.Resolve")
+            && nothing.fix?.contains("systemctl restart pinholed.service") == true, "\(nothing)")
+
+        let socket = system.root + DaemonConfig.Varlink.defaultSocket
+        let resolved = try FakeVarlinkService(path: socket, reply: """
+            {"parameters":{"vendor":"The systemd Project","product":"systemd-resolved","version":"252","url":"","interfaces":["io.systemd.Resolve"]}}
+            """)
+        let other = doctor.nsswitch()
+        resolved.close()
+        #expect(other.status == .failed && other.detail.contains("systemd-resolved") && other.fix?.contains("disable --now systemd-resolved") == true, "\(other)")
+
+        let pinholed = try FakeVarlinkService(path: socket, reply: """
+            {"parameters":{"vendor":"pinhole","product":"pinholed","version":"0.1","url":"","interfaces":["org.varlink.service","io.systemd.Resolve"]}}
+            """)
+        let ours = doctor.nsswitch()
+        pinholed.close()
+        #expect(ours.status == .ok && ours.detail.contains("pinholed 0.1"), "\(ours)")
+
+        // Varlink off and nothing answering: resolve goes to systemd-resolved, remove it.
+        let off = checks(system).nsswitch()
+        #expect(off.status == .failed && off.fix?.contains("remove `resolve`") == true, "\(off)")
+    }
+
     @Test func findingsPrintTheFixUnderTheCheck() {
         let finding = DoctorFinding("resolv.conf", .failed, "names 127.0.0.53", fix: "pinhole system-resolver enable")
         #expect(finding.text == "FAIL resolv.conf: names 127.0.0.53\n     fix: pinhole system-resolver enable\n")

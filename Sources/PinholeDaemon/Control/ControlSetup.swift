@@ -19,6 +19,8 @@ struct ControlSetup: Sendable {
     /// Nil when policy is off.
     let policy: PolicyControl?
     let started: ContinuousClock.Instant
+    /// The varlink socket pinholed serves, nil when none (for `status`).
+    var varlinkSocket: String? = nil
 
     /// The control socket, nil (logged) when it cannot be set up: DNS does not depend on it.
     func start(group: any EventLoopGroup, logger: Logger) async -> ControlServer? {
@@ -57,6 +59,7 @@ struct ControlSetup: Sendable {
             log: ControlStatus.Log(enabled: writer != nil, path: writer?.path ?? "", counters: writer?.counters ?? QueryLogCounters()),
             followers: followers.followerCount, followDropped: followers.dropped)
         status.listeners = config.server.listen.map(\.description)
+        status.varlink = varlinkSocket
         status.upstreams = forwarder.health.map { server in
             ControlStatus.Upstream(
                 address: server.server, answered: server.answered, failed: server.failed, timeouts: server.timeouts,

@@ -52,6 +52,8 @@ public struct ControlStatus: Sendable, Codable, Equatable {
     public var followDropped: UInt64
     /// Where pinholed answers DNS ("127.0.0.1:53").
     public var listeners: [String]? = nil
+    /// The io.systemd.Resolve socket pinholed serves (`[varlink]`); nil when it serves none.
+    public var varlink: String? = nil
     /// The upstream servers and where they came from (config or resolv.conf).
     public var upstreams: [Upstream]? = nil
     public var upstreamsFrom: String? = nil
@@ -61,6 +63,6 @@ public struct ControlStatus: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case version, pid, uptimeSeconds = "uptime_seconds", queries, log, followers, followDropped = "follow_dropped"
-        case listeners, upstreams, upstreamsFrom = "upstreams_from", policy, cache, counters
+        case listeners, varlink, upstreams, upstreamsFrom = "upstreams_from", policy, cache, counters
     }
 }

@@ -60,6 +60,27 @@ struct VarlinkE2ETests {
         }
     }
 
+    /// `pinhole status` names the varlink socket among the listeners, and
+    /// `pinhole doctor` passes nsswitch's `resolve` because pinholed itself
+    /// answers GetInfo on that socket (both run inside the sandbox, whose
+    /// /run/systemd/resolve is the one pinholed serves).
+    @Test func statusListsTheVarlinkSocketAndDoctorAsksItWhoItIs() throws {
+        let stage = try Self.stage()
+        let pinhole = try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_BIN").path
+        let config = stage.daemon.logFile.deletingLastPathComponent().appendingPathComponent("pinhole.toml").path
+        let status = try stage.run("status.scope", pinhole, ["status", "--socket", stage.daemon.controlSocketPath])
+        #expect(status.status == 0 && status.stdout.contains("listening: \(stage.daemon.endpoint), varlink \(VarlinkStage.socketPath)"),
+            "\(status.stdout)\n\(status.stderr)")
+        let json = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).status()
+        #expect(json.varlink == VarlinkStage.socketPath && json.listeners == [stage.daemon.endpoint], "\(json)")
+
+        let doctor = try stage.run("doctor.scope", pinhole, ["doctor", "--json", "--config", config, "--socket", stage.daemon.controlSocketPath])
+        let findings = try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [[String: Any]] ?? []
+        let nsswitch = try #require(findings.first { $0["check"] as? String == "nsswitch" }, "\(doctor.stdout)\n\(doctor.stderr)")
+        #expect(nsswitch["status"] as? String == "ok", "\(nsswitch)")
+        #expect((nsswitch["detail"] as? String)?.contains("answers GetInfo as pinholed") == true, "\(nsswitch)")
+    }
+
     /// Enforcement from a varlink lookup: a governed program that resolves a
     /// name through nss-resolve can connect to its addresses (pinned for its
     /// cgroup before the reply left) and to nothing else.
