@@ -203,7 +203,7 @@ let package = Package(
             name: "QueryLogTests",
             dependencies: ["QueryLog", "PinholeCore", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport", "QueryLog", "PinholeDaemon"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "TestSupport", "QueryLog", "PinholeDaemon", "SystemResolver"]),
         .testTarget(name: "SystemResolverTests", dependencies: ["SystemResolver", "PinholeDaemon", "TestSupport"]),
         .testTarget(
             name: "LogViewTests",

@@ -16,7 +16,7 @@ public struct ServiceAction: Sendable, Equatable, Codable {
     /// True when the undo re-reads configuration (restart, reload): it
     /// must run after every file is restored, not at its place in reverse.
     public var undoRereadsFiles: Bool {
-        ["restart", "try-restart", "reload", "reload-or-restart", "try-reload-or-restart"].contains(undo.first ?? "")
+        ["daemon-reload", "restart", "try-restart", "reload", "reload-or-restart", "try-reload-or-restart"].contains(undo.first ?? "")
     }
 
     /// "systemctl restart systemd-resolved.service".

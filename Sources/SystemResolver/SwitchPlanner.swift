@@ -65,6 +65,15 @@ public struct SwitchPlanner: Sendable {
         case .replace:
             break
         }
+        if servesVarlink {
+            // ProtectSystem=strict and User=pinhole: pinholed cannot make resolved's directory itself.
+            let directory = try Self.runtimeDirectory(ofSocket: facts.pinholeConfig.varlink.socket)
+            steps.append(.file(FileChange(path: paths.pinholedVarlinkDropIn,
+                action: .write(Self.pinholedVarlinkDropIn(runtimeDirectory: directory, socket: facts.pinholeConfig.varlink.socket), mode: 0o644),
+                reason: "systemd makes /run/\(directory) for the sandboxed pinholed (RuntimeDirectory=), where it serves io.systemd.Resolve")))
+            steps.append(.service(ServiceAction(["daemon-reload"], undo: ["daemon-reload"],
+                reason: "systemd reads the pinholed.service drop-in (and forgets it again on disable, before pinholed restarts)")))
+        }
         // After resolved: in replace mode pinholed may take over resolved's varlink socket path.
         steps.append(.service(ServiceAction(["try-restart", "pinholed.service"], undo: ["try-restart", "pinholed.service"],
             reason: "pinholed reads its upstreams at start")))
@@ -178,6 +187,40 @@ public struct SwitchPlanner: Sendable {
         DNSStubListenerExtra=127.0.0.54
 
         """
+
+    /// The RuntimeDirectory= value for the varlink socket's directory
+    /// ("systemd/resolve" for /run/systemd/resolve/io.systemd.Resolve).
+    static func runtimeDirectory(ofSocket socket: String) throws(SystemResolverError) -> String {
+        let directory = (socket as NSString).deletingLastPathComponent
+        guard directory.hasPrefix("/run/"), directory.count > 5, !directory.split(separator: "/").contains("..") else {
+            throw SystemResolverError(
+                "varlink.socket \(socket) is not below /run/: the pinholed.service drop-in can only give pinholed a directory there "
+                    + "(nss-resolve asks \(DaemonConfig.Varlink.defaultSocket) anyway); nothing was changed")
+        }
+        return String(directory.dropFirst(5))
+    }
+
+    /// The pinholed.service drop-in of replace mode with varlink (README
+    /// "Switching the system resolver" says why each line).
+    public static func pinholedVarlinkDropIn(runtimeDirectory: String, socket: String) -> String {
+        """
+        # Written by `pinhole system-resolver enable` (mode replace); removed by `disable`.
+        # pinholed serves io.systemd.Resolve at \(socket) ([varlink] enabled = true)
+        # in place of systemd-resolved, which is disabled. Under ProtectSystem=strict
+        # and User=pinhole it cannot make that directory: systemd makes it, owned by
+        # pinhole and writable in pinholed's sandbox, and removes it when pinholed
+        # stops. This adds to the unit's RuntimeDirectory=pinhole (an empty
+        # RuntimeDirectory= would reset the list). systemd-resolved uses the same
+        # directory: never run both.
+        # 0755, not the unit's 0750: every program's nss-resolve must reach the
+        # socket. It applies to /run/pinhole too, whose control socket checks each
+        # peer's credentials (SO_PEERCRED) itself.
+        [Service]
+        RuntimeDirectory=\(runtimeDirectory)
+        RuntimeDirectoryMode=0755
+
+        """
+    }
 
     /// The NetworkManager drop-in: leave resolv.conf alone.
     static let networkManagerDropIn = """

@@ -15,6 +15,9 @@ public struct SystemPaths: Sendable, Equatable {
     public var networkManagerDropIn = "/etc/NetworkManager/conf.d/90-pinhole.conf"
     /// pinholed's config (`upstream.resolv_conf` is pointed at `upstreamFile`).
     public var pinholeConfig = "/etc/pinhole/pinhole.toml"
+    /// The pinholed.service drop-in of replace mode with varlink: systemd
+    /// makes the varlink socket's directory for the sandboxed pinholed.
+    public var pinholedVarlinkDropIn = "/etc/systemd/system/pinholed.service.d/pinhole-varlink.conf"
     /// The generated list of adopted upstreams.
     public var upstreamFile = "/etc/pinhole/upstream-resolv.conf"
 

@@ -51,6 +51,27 @@ import Testing
         let plan = try SwitchPlanner(mode: .replace).plan(for: facts)
         #expect(plan.change(to: "/etc/nsswitch.conf") == nil)
         #expect(plan.change(to: "/etc/pinhole/pinhole.toml")?.contents.contains("[varlink]\nenabled = true\n") == true)
+        // The unit's sandbox gets resolved's directory: a drop-in, read by
+        // daemon-reload after resolved stops and before pinholed restarts.
+        let dropIn = try #require(plan.change(to: "/etc/systemd/system/pinholed.service.d/pinhole-varlink.conf")).contents
+        #expect(dropIn.contains("\n[Service]\nRuntimeDirectory=systemd/resolve\nRuntimeDirectoryMode=0755\n"), "\(dropIn)")
+        // Added to the unit's list, never an empty assignment that resets it.
+        #expect(!dropIn.split(separator: "\n").contains("RuntimeDirectory="), "\(dropIn)")
+        #expect(plan.services.map(\.commandLine) == [
+            "systemctl disable --now systemd-resolved.service", "systemctl daemon-reload", "systemctl try-restart pinholed.service",
+        ])
+        let reload = try #require(plan.services.first { $0.arguments == ["daemon-reload"] })
+        #expect(reload.undo == ["daemon-reload"] && reload.undoRereadsFiles)
+        // Without varlink (nsswitch loses `resolve`) there is no drop-in.
+        #expect(try SwitchPlanner(mode: .replace).plan(for: Self.resolvedFacts()).change(to: "/etc/systemd/system/pinholed.service.d/pinhole-varlink.conf") == nil)
+    }
+
+    @Test func aVarlinkSocketOutsideRunCannotGetADropIn() throws {
+        var facts = Self.resolvedFacts()
+        facts.varlinkSupported = true
+        facts.pinholeConfig.varlink.socket = "/var/lib/pinhole/resolve.sock"
+        #expect(throws: SystemResolverError.self) { try SwitchPlanner(mode: .replace).plan(for: facts) }
+        #expect(try SwitchPlanner.runtimeDirectory(ofSocket: "/run/systemd/resolve/io.systemd.Resolve") == "systemd/resolve")
     }
 
     @Test func withoutResolvedTheCurrentNameserversAreAdoptedButNeverPinholeItself() throws {

@@ -43,11 +43,17 @@ import Testing
         let before = system.tree()
         _ = try enable(system, mode: .replace)
         #expect(system.read("/etc/pinhole/upstream-resolv.conf")?.contains("nameserver 192.0.2.53\nnameserver 2001:db8::53\n") == true)
-        #expect(system.changingCalls == ["disable --now systemd-resolved.service", "try-restart pinholed.service"])
+        // pinholed serves varlink (nsswitch has `resolve`): its drop-in, read before it restarts.
+        #expect(system.read("/etc/systemd/system/pinholed.service.d/pinhole-varlink.conf")?.contains("\nRuntimeDirectory=systemd/resolve\n") == true)
+        #expect(system.changingCalls == ["disable --now systemd-resolved.service", "daemon-reload", "try-restart pinholed.service"])
         system.clearCalls()
         #expect(try system.resolverSwitch.disable() == [])
-        #expect(system.changingCalls == ["enable --now systemd-resolved.service", "try-restart pinholed.service"])
+        // The drop-in is gone and systemd has forgotten it before pinholed
+        // stops, so stopping it does not remove /run/systemd/resolve, which
+        // resolved (started again) uses.
+        #expect(system.changingCalls == ["enable --now systemd-resolved.service", "daemon-reload", "try-restart pinholed.service"])
         #expect(TreeSnapshot.difference(before, system.tree()) == [])
+        #expect(!FileManager.default.fileExists(atPath: system.root + "/etc/systemd/system"))
     }
 
     @Test func enablingTwiceChangesNothingTheSecondTime() throws {

@@ -14,6 +14,10 @@ import Glibc
 final class VarlinkServer: Sendable {
     let path: String
     private let channel: any Channel
+    /// The bound socket file's identity, so `close` never removes a socket
+    /// another process has bound at the path since (systemd-resolved started
+    /// again by `system-resolver disable` while pinholed still runs).
+    private let file: SocketFileIdentity?
 
     static let maxConnections = 256
     static let idleTimeout = TimeAmount.seconds(30)
@@ -21,6 +25,7 @@ final class VarlinkServer: Sendable {
     private init(path: String, channel: any Channel) {
         self.path = path
         self.channel = channel
+        file = SocketFileIdentity(path: path)
     }
 
     /// Binds `path` (its directory created 0755 when missing). A stale
@@ -70,9 +75,9 @@ final class VarlinkServer: Sendable {
         return VarlinkServer(path: path, channel: channel)
     }
 
-    /// Stops listening and removes the socket file.
+    /// Stops listening and removes the socket file, if it is still ours.
     func close() async {
         try? await channel.close()
-        unlink(path)
+        if let file, SocketFileIdentity(path: path) == file { unlink(path) }
     }
 }

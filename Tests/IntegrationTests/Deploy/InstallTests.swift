@@ -1,4 +1,6 @@
 import Foundation
+import PinholeDaemon
+import SystemResolver
 import Testing
 import TestSupport
 
@@ -131,5 +133,35 @@ struct InstallTests {
         let verified = try CommandRunner.run(URL(fileURLWithPath: TestEnvironment.which("systemd-analyze")!), ["verify", copy.path])
         #expect(verified.status == 0, "\(verified.output)")
         #expect(verified.output.isEmpty, "systemd-analyze verify complained:\n\(verified.output)")
+    }
+
+    @Test(
+        "The unit with replace mode's varlink drop-in verifies; systemd merges RuntimeDirectory to pinhole and systemd/resolve, mode 0755",
+        .enabled(if: TestEnvironment.which("systemd-analyze") != nil))
+    func varlinkDropInVerifies() throws {
+        let destination = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-install-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: destination) }
+        let installed = try Self.make(["install", "DESTDIR=\(destination.path)", "PREFIX=/usr", "INSTALL_FROM=\(try Self.built())"])
+        #expect(installed.status == 0, "\(installed.output)")
+        let unit = try String(contentsOfFile: destination.path + "/usr/lib/systemd/system/pinholed.service", encoding: .utf8)
+        let copy = destination.appendingPathComponent("pinholed.service")
+        try unit.replacingOccurrences(of: "ExecStart=/usr/bin/", with: "ExecStart=\(destination.path)/usr/bin/")
+            .write(to: copy, atomically: true, encoding: .utf8)
+        // systemd-analyze verify reads drop-ins from UNIT.d/ beside the unit file.
+        let dropIns = destination.appendingPathComponent("pinholed.service.d")
+        try FileManager.default.createDirectory(at: dropIns, withIntermediateDirectories: true)
+        let dropIn = SwitchPlanner.pinholedVarlinkDropIn(runtimeDirectory: "systemd/resolve", socket: DaemonConfig.Varlink.defaultSocket)
+        try dropIn.write(to: dropIns.appendingPathComponent("pinhole-varlink.conf"), atomically: true, encoding: .utf8)
+        let analyze = URL(fileURLWithPath: TestEnvironment.which("systemd-analyze")!)
+        let verified = try CommandRunner.run(analyze, ["verify", copy.path])
+        #expect(verified.status == 0 && verified.output.isEmpty, "systemd-analyze verify complained:\n\(verified.output)")
+        // At debug level verify dumps the loaded unit: the drop-in was read and
+        // added to the unit's list instead of replacing it.
+        let dumped = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["SYSTEMD_LOG_LEVEL=debug", analyze.path, "verify", copy.path])
+        let lines = dumped.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.contains("DropIn Path: \(dropIns.path)/pinhole-varlink.conf") || dumped.output.contains("pinhole-varlink.conf"), "\(dumped.output.suffix(3000))")
+        #expect(lines.filter { $0.hasPrefix("RuntimeDirectory:") } == ["RuntimeDirectory: pinhole", "RuntimeDirectory: systemd/resolve"],
+            "\(lines.filter { $0.hasPrefix("RuntimeDirectory") })")
+        #expect(lines.contains("RuntimeDirectoryMode: 0755") && lines.contains("RuntimeDirectoryPreserve: no"), "\(lines.filter { $0.hasPrefix("RuntimeDirectory") })")
     }
 }
