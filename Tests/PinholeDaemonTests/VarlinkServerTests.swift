@@ -100,6 +100,36 @@ import Glibc
         try await group.shutdownGracefully()
     }
 
+    /// systemd-resolved started again while pinholed still runs (disable of
+    /// replace mode) unlinks pinholed's socket file and binds its own: when
+    /// pinholed stops it must not remove resolved's socket.
+    @Test func closingLeavesASocketAnotherProcessBoundSince() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/io.systemd.Resolve"
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await VarlinkServer.bind(path: path, environment: Self.environment(), group: group)
+        unlink(path)
+        let other = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(other) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(other, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        #expect(bound == 0 && listen(other, 1) == 0)
+        await server.close()
+        var info = stat()
+        // (FileManager.fileExists says false for a socket file.)
+        #expect(lstat(path, &info) == 0, "pinholed removed the socket another process bound")
+        // Its own socket file it does remove.
+        unlink(path)
+        let own = try await VarlinkServer.bind(path: path, environment: Self.environment(), group: group)
+        #expect(lstat(path, &info) == 0)
+        await own.close()
+        #expect(lstat(path, &info) != 0 && errno == ENOENT)
+        try await group.shutdownGracefully()
+    }
+
     /// Whether this kernel gives SO_PEERPIDFD (6.5+), asked on a socketpair.
     static var kernelHasPeerPidfd: Bool {
         var pair: [Int32] = [-1, -1]

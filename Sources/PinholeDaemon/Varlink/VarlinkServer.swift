@@ -14,18 +14,14 @@ import Glibc
 final class VarlinkServer: Sendable {
     let path: String
     private let channel: any Channel
-    /// The bound socket file's identity, so `close` never removes a socket
-    /// another process has bound at the path since (systemd-resolved started
-    /// again by `system-resolver disable` while pinholed still runs).
-    private let file: SocketFileIdentity?
 
     static let maxConnections = 256
     static let idleTimeout = TimeAmount.seconds(30)
+    static let backlog: Int32 = 256
 
     private init(path: String, channel: any Channel) {
         self.path = path
         self.channel = channel
-        file = SocketFileIdentity(path: path)
     }
 
     /// Binds `path` (its directory created 0755 when missing). A stale
@@ -45,12 +41,13 @@ final class VarlinkServer: Sendable {
         if UnixSocketProbe.isServed(path) {
             throw VarlinkServerError(path: path, reason: "another process serves it (is systemd-resolved running? stop it first)")
         }
+        let fd = try UnixSocketFile.bind(path: path)
         let limiter = ConnectionLimiter(limit: maxConnections)
         let logger = environment.logger
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.backlog, value: backlog)
                 .childChannelInitializer { child in
                     guard limiter.acquire() else {
                         logger.warning("varlink connection refused: limit reached", metadata: ["limit": "\(limiter.limit)"])
@@ -64,20 +61,27 @@ final class VarlinkServer: Sendable {
                         try sync.addHandler(VarlinkHandler(environment))
                     }
                 }
-                .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
+                .withBoundSocket(fd)
                 .get()
         } catch {
+            unlink(path)
             throw VarlinkServerError(path: path, reason: "cannot listen: \(error)")
         }
+        // NIO listens on an adopted socket with its default backlog (128) and
+        // only records the option: listen again with ours (Linux updates it).
+        listen(fd, backlog)
         // Every program resolves names: anyone may connect (attribution, not
         // permission, is what the peer's credentials are for).
         chmod(path, 0o666)
         return VarlinkServer(path: path, channel: channel)
     }
 
-    /// Stops listening and removes the socket file, if it is still ours.
+    /// Stops listening and removes the socket file, unless another process
+    /// answers on it by now (systemd-resolved started again by
+    /// `system-resolver disable` while pinholed still ran took the path over).
+    /// (An inode comparison would not do: a freed inode number is soon reused.)
     func close() async {
         try? await channel.close()
-        if let file, SocketFileIdentity(path: path) == file { unlink(path) }
+        if !UnixSocketProbe.isServed(path) { unlink(path) }
     }
 }
