@@ -90,6 +90,68 @@ struct SystemResolverE2ETests {
     }
 }
 
+/// Replace mode where glibc uses nss-resolve: enable keeps `resolve`,
+/// turns `[varlink] enabled` on and writes the pinholed.service drop-in;
+/// the real pinholed with that config serves io.systemd.Resolve in the
+/// private /run/systemd/resolve, getent's lookup reaches it attributed to
+/// getent, doctor passes (its nsswitch check asks the socket who it is);
+/// disable puts every byte back, in the order that spares resolved's directory.
+@Suite(.serialized, .enabled(if: VarlinkStage.shouldRun, "needs the namespace sandbox and libnss_resolve.so.2 (PINHOLE_REQUIRE_E2E=1 fails instead)"))
+struct SystemResolverReplaceE2ETests {
+    @Test func replaceModeServesVarlinkWithTheDropInAndDisableRestoresEveryByte() throws {
+        let module = try #require(VarlinkStage.moduleDirectory, "libnss_resolve.so.2 missing: run scripts/install-deps.sh")
+        let sandbox = try NamespaceSandbox()
+        defer { sandbox.shutdown() }
+        let etc = try PrivateEtc(sandbox: sandbox)
+        // resolved's uplink server (192.0.2.200 in PrivateEtc's uplink file), answered in the sandbox.
+        let address = try sandbox.run("ip", ["addr", "add", "192.0.2.200/32", "dev", "lo"])
+        #expect(address.status == 0, "\(address.stderr)")
+        let responder = try sandbox.startResponder(address: "192.0.2.200", port: 53)
+        defer { responder.kill() }
+        let before = try etc.tree()
+        let pinhole = try SystemResolverE2ETests.pinhole()
+        let systemctl = ["--systemctl", etc.systemctl, "--state-dir", etc.directory + "/state"]
+        var environment = ProcessInfo.processInfo.environment
+        if !module.isEmpty { environment["LD_LIBRARY_PATH"] = module }
+
+        let enabled = try sandbox.run(pinhole, ["system-resolver", "enable", "--yes", "--mode", "replace"] + systemctl)
+        #expect(enabled.status == 0, "enable: \(enabled.stdout)\n\(enabled.stderr)")
+        #expect(etc.changingCalls == ["disable --now systemd-resolved.service", "daemon-reload", "try-restart pinholed.service"], "\(etc.changingCalls)")
+        let dropIn = try #require(etc.read("/systemd/system/pinholed.service.d/pinhole-varlink.conf"), "\(enabled.stdout)")
+        #expect(dropIn.contains("\nRuntimeDirectory=systemd/resolve\n"), "\(dropIn)")
+        #expect(etc.read("/nsswitch.conf")?.contains("resolve") == true)
+        let config = try #require(etc.read("/pinhole/pinhole.toml"))
+        #expect(config.contains("[varlink]\nenabled = true\n"), "\(config)")
+
+        let daemon = try sandbox.startDaemon(address: "127.0.0.153", port: 53, configText: config)
+        #expect(daemon.log.contains("varlink io.systemd.Resolve listening"), "\(daemon.log.suffix(2000))")
+        let getent = try sandbox.spawn(cgroup: "app-getent.scope", executable: "getent", arguments: ["ahostsv4", "replaced.example"], environment: environment)
+        #expect(getent.waitForExit(seconds: 15) == 0 && getent.stdout.contains("192.0.2.1"), "getent: \(getent.stdout) \(getent.stderr)\n\(daemon.log.suffix(1500))")
+        let deadline = Date().addingTimeInterval(5)
+        var rows: [LoggedQuery] = []
+        repeat {
+            rows = ((try? QueryLogReader(path: daemon.queryLogPath).entries(limit: 100)) ?? []).filter { $0.name == "replaced.example" }
+            if !rows.isEmpty { break }
+            usleep(100_000)
+        } while Date() < deadline
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.transport == .varlink && $0.pid == getent.pid && $0.appKey == "app-getent.scope" },
+            "\(rows.map { "\($0.pid) \($0.transport) \($0.appKey)" }) vs getent \(getent.pid)")
+
+        let doctor = try sandbox.spawn(
+            cgroup: "doctor.scope", executable: pinhole, arguments: ["doctor", "--socket", daemon.controlSocketPath] + systemctl, environment: environment)
+        #expect(doctor.waitForExit(seconds: 30) == 0 && doctor.stdout.contains("all checks passed"), "doctor: \(doctor.stdout)\n\(doctor.stderr)")
+        #expect(doctor.stdout.contains("answers GetInfo as pinholed"), "\(doctor.stdout)")
+        daemon.stop()
+
+        let disabled = try sandbox.run(pinhole, ["system-resolver", "disable"] + systemctl)
+        #expect(disabled.status == 0, "disable: \(disabled.stdout)\n\(disabled.stderr)")
+        // resolved starts again at its place; daemon-reload (the drop-in is gone) before pinholed restarts.
+        #expect(etc.changingCalls.suffix(3) == ["enable --now systemd-resolved.service", "daemon-reload", "try-restart pinholed.service"], "\(etc.changingCalls)")
+        let changed = Set(before.keys).symmetricDifference(try etc.tree().keys).sorted()
+        #expect(changed.isEmpty, "differs after disable: \(changed)")
+    }
+}
+
 /// A write failing midway inside the sandbox: the switch rolls back and
 /// the private /etc is byte-identical to before, no manifest is left.
 @Suite(.serialized, .enabled(if: NamespaceSandbox.shouldRun, "needs root, unshare, nsenter, ip and cgroup2 (PINHOLE_REQUIRE_E2E=1 fails instead)"))
