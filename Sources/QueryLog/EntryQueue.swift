@@ -30,7 +30,7 @@ final class EntryQueue: @unchecked Sendable {
     }
 
     /// Adds an entry; never waits for the writer.
-    func push(_ entry: QueryLogEntry, milliseconds: Int64) {
+    func push(_ entry: consuming QueryLogEntry, milliseconds: Int64) {
         condition.lock()
         if count == ring.count {
             ring[head] = nil

@@ -59,12 +59,12 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     public var isEnabled: Bool { !queue.isClosing }
 
     /// Queues `entry`, stamped with the wall clock now; returns at once.
-    public func record(_ entry: QueryLogEntry) {
+    public func record(_ entry: consuming QueryLogEntry) {
         queue.push(entry, milliseconds: settings.clock())
     }
 
     /// Queues `entry` stamped `milliseconds` since the epoch (imports, tests, the benchmark).
-    public func record(_ entry: QueryLogEntry, atMilliseconds milliseconds: Int64) {
+    public func record(_ entry: consuming QueryLogEntry, atMilliseconds milliseconds: Int64) {
         queue.push(entry, milliseconds: milliseconds)
     }
 

@@ -43,5 +43,5 @@ final class RecordingSink: QueryLogSink {
 
     var entries: [QueryLogEntry] { kept.withLock { $0 } }
 
-    func record(_ entry: QueryLogEntry) { kept.withLock { $0.append(entry) } }
+    func record(_ entry: consuming QueryLogEntry) { kept.withLock { $0.append(entry) } }
 }

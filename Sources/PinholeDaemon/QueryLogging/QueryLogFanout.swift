@@ -18,8 +18,15 @@ final class QueryLogFanout: QueryLogSink {
     /// Queries answered since start.
     var queries: UInt64 { answered.load(ordering: .relaxed) }
 
-    func record(_ entry: QueryLogEntry) {
+    func record(_ entry: consuming QueryLogEntry) {
         answered.add(1, ordering: .relaxed)
-        for sink in sinks where sink.isEnabled { sink.record(entry) }
+        // The last enabled sink (usually the only one: the writer) takes the
+        // entry itself; the others get copies.
+        var last: (any QueryLogSink)?
+        for sink in sinks where sink.isEnabled {
+            if let earlier = last { earlier.record(copy entry) }
+            last = sink
+        }
+        last?.record(entry)
     }
 }
