@@ -115,8 +115,9 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
 
     /// Commits one batch in one transaction, or counts it as failed.
     private func write(_ items: [EntryQueue.Item]) {
-        // Indices, not a filtered copy: copying an entry retains each of its strings.
-        let kept = items.indices.filter { shouldLog(items[$0]) }
+        // Indices, not a filtered copy, and entries borrowed through the
+        // buffer: copying an entry retains each of its strings.
+        let kept = items.withUnsafeBufferPointer { buffer in buffer.indices.filter { shouldLog(buffer[$0].entry) } }
         let skipped = items.count - kept.count
         if skipped > 0 { add(ignored: UInt64(skipped)) }
         guard !kept.isEmpty else { return queue.finish(items.count) }
@@ -152,8 +153,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
         queue.finish(items.count)
     }
 
-    private func shouldLog(_ item: EntryQueue.Item) -> Bool {
-        let entry = item.entry
+    private func shouldLog(_ entry: borrowing QueryLogEntry) -> Bool {
         if !settings.ignoredNames.isEmpty {
             let name = StoredName.of(entry)
             if settings.ignoredNames.contains(where: { $0.matches(name) }) { return false }
@@ -163,7 +163,8 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             let candidates = [attribution.appKey, attribution.app?.unit, attribution.app?.userUnit, attribution.app?.executable].compactMap { $0 }
             if settings.ignoredApps.contains(where: { glob in candidates.contains(where: glob.matches) }) { return false }
         }
-        return settings.shouldLog?(entry) ?? true
+        guard let shouldLog = settings.shouldLog else { return true }
+        return shouldLog(entry)
     }
 
     private func openIfNeeded() -> DatabaseQueue? {

@@ -27,6 +27,8 @@ final class QueryLogFanout: QueryLogSink {
             if let earlier = last { earlier.record(copy entry) }
             last = sink
         }
-        last?.record(entry)
+        // Not `last?.record(entry)`: a conditional use copies the entry.
+        guard let last else { return }
+        last.record(entry)
     }
 }

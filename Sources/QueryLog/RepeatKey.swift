@@ -1,0 +1,63 @@
+import PinholeCore
+
+/// What makes two queries of one batch the same row (`queries.count`):
+/// the same process lifetime and uid, the name as sent, type, transport,
+/// rcode, answer source, decision and reason, and answer (aliases and
+/// addresses). Only the time and latency may differ; the row keeps the
+/// first time, the span to the last and the slowest latency.
+///
+/// Built from the entry's own values (no interned ids), so a repeat costs
+/// one hash of a few small fields and the name's bytes.
+struct RepeatKey: Hashable {
+    var process: ProcessKey
+    var name: WireName
+    var qtype: UInt16
+    var rcode: UInt16
+    var transport: ClientTransport
+    var source: AnswerSource
+    /// nil when policy did not run.
+    var allowed: Bool?
+    var reason: ReasonKey?
+    var aliases: [PolicyName]
+    var addresses: [IPAddress]
+
+    init(_ entry: QueryLogEntry, answer: AnswerFacts) {
+        process = ProcessKey(entry.attribution)
+        name = WireName(bytes: entry.request.query.question.name)
+        qtype = entry.request.query.question.type
+        rcode = entry.rcode
+        transport = entry.request.transport
+        source = entry.source
+        allowed = entry.decision?.allowed
+        reason = entry.decision.map(ReasonKey.init)
+        aliases = answer.aliases
+        addresses = answer.addresses
+    }
+}
+
+/// One row about to be inserted: the batch's first query of a `RepeatKey`
+/// and what its repeats added.
+struct PendingRow {
+    /// The first query's index in the batch.
+    var index: Int
+    var answer: AnswerFacts
+    var count: Int64 = 1
+    var first: Int64
+    var last: Int64
+    var latencyNanoseconds: UInt64
+
+    init(index: Int, answer: AnswerFacts, milliseconds: Int64, latencyNanoseconds: UInt64) {
+        self.index = index
+        self.answer = answer
+        first = milliseconds
+        last = milliseconds
+        self.latencyNanoseconds = latencyNanoseconds
+    }
+
+    /// Counts one more query at `milliseconds`.
+    mutating func add(milliseconds: Int64, latencyNanoseconds latency: UInt64) {
+        count += 1
+        last = max(last, milliseconds)
+        latencyNanoseconds = max(latencyNanoseconds, latency)
+    }
+}
