@@ -6,9 +6,8 @@ import PinholeCore
 /// apps, identities, processes, names, domains, reasons, chains and sources
 /// (each looked up in memory first, so a steady stream costs one INSERT per
 /// row), assigns time-ordered ids, and keeps the `app_domains` totals.
-/// Repeats within one batch (same `RepeatKey`) become one row with a
-/// `count`: a batch is at most one window, so a coalesced row never spans
-/// batches and a kill -9 still loses at most the window being collected.
+/// Repeats within one window (same `RepeatKey`) are one row with a
+/// `count` (see `PendingRows`); a row never spans two commits.
 /// Used by the writer thread only.
 ///
 /// A row from a known process and name costs a few cheap hash lookups
@@ -95,42 +94,12 @@ final class BatchInserter {
         lastID = 0
     }
 
-    /// Inserts the entries at `indices` of `items` (one transaction's
-    /// worth), repeats coalesced; returns the rows inserted.
-    @discardableResult
-    func insert(_ items: [EntryQueue.Item], at indices: [Int], _ db: Database) throws -> Int {
+    /// Inserts `rows` (one window's, coalesced by `PendingRows`) in the caller's transaction.
+    func insert(_ rows: [PendingRow], _ db: Database) throws {
         if lastID == 0 { lastID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM queries") ?? 0 }
         // One lookup per batch: GRDB's cache hashes the whole SQL text.
         let statement = RawStatement(try db.cachedStatement(sql: Self.insertSQL))
-        let rows = Self.coalesce(items, at: indices)
-        try items.withUnsafeBufferPointer { buffer in
-            for row in rows { try insert(buffer[row.index].entry, row, statement, db) }
-        }
-        return rows.count
-    }
-
-    /// The rows of `items` at `indices`: one per distinct `RepeatKey`, in
-    /// the order of their first query (so ids stay in time order).
-    static func coalesce(_ items: [EntryQueue.Item], at indices: [Int]) -> [PendingRow] {
-        var rows: [PendingRow] = []
-        var rowOf: [RepeatKey: Int] = [:]
-        rowOf.reserveCapacity(indices.count)
-        // Borrowed through the buffer: `let entry = items[i].entry` would retain every string of it.
-        items.withUnsafeBufferPointer { buffer in
-            for index in indices {
-                let answer = buffer[index].entry.answer
-                let key = RepeatKey(buffer[index].entry, answer: answer)
-                let milliseconds = buffer[index].milliseconds
-                let latency = buffer[index].entry.latencyNanoseconds
-                if let row = rowOf[key] {
-                    rows[row].add(milliseconds: milliseconds, latencyNanoseconds: latency)
-                } else {
-                    rowOf[key] = rows.count
-                    rows.append(PendingRow(index: index, answer: answer, milliseconds: milliseconds, latencyNanoseconds: latency))
-                }
-            }
-        }
-        return rows
+        for row in rows { try insert(row.entry, row, statement, db) }
     }
 
     /// Inserts one row: `entry` (the first of `row`'s queries) and its repeats.

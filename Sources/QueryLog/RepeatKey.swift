@@ -21,8 +21,8 @@ struct RepeatKey: Hashable {
     var aliases: [PolicyName]
     var addresses: [IPAddress]
 
-    init(_ entry: QueryLogEntry, answer: AnswerFacts) {
-        process = ProcessKey(entry.attribution)
+    init(_ entry: borrowing QueryLogEntry, answer: AnswerFacts) {
+        process = ProcessKey(of: entry)
         name = WireName(bytes: entry.request.query.question.name)
         qtype = entry.request.query.question.type
         rcode = entry.rcode
@@ -32,32 +32,5 @@ struct RepeatKey: Hashable {
         reason = entry.decision.map(ReasonKey.init)
         aliases = answer.aliases
         addresses = answer.addresses
-    }
-}
-
-/// One row about to be inserted: the batch's first query of a `RepeatKey`
-/// and what its repeats added.
-struct PendingRow {
-    /// The first query's index in the batch.
-    var index: Int
-    var answer: AnswerFacts
-    var count: Int64 = 1
-    var first: Int64
-    var last: Int64
-    var latencyNanoseconds: UInt64
-
-    init(index: Int, answer: AnswerFacts, milliseconds: Int64, latencyNanoseconds: UInt64) {
-        self.index = index
-        self.answer = answer
-        first = milliseconds
-        last = milliseconds
-        self.latencyNanoseconds = latencyNanoseconds
-    }
-
-    /// Counts one more query at `milliseconds`.
-    mutating func add(milliseconds: Int64, latencyNanoseconds latency: UInt64) {
-        count += 1
-        last = max(last, milliseconds)
-        latencyNanoseconds = max(latencyNanoseconds, latency)
     }
 }
