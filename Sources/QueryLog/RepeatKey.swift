@@ -33,4 +33,16 @@ struct RepeatKey: Hashable {
         aliases = answer.aliases
         addresses = answer.addresses
     }
+
+    /// Hashes the cheap fields that tell most queries apart (process, name,
+    /// type, rcode); `==` still compares all of them. Hashing the reason's
+    /// strings and the answer for every query cost more than the rare
+    /// collision of one name with two decisions or answers.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(process.pid)
+        hasher.combine(process.startTime)
+        hasher.combine(name)
+        hasher.combine(qtype)
+        hasher.combine(rcode)
+    }
 }

@@ -102,9 +102,8 @@ import Testing
         let directory = TemporaryDirectory()
         let day: Int64 = 86_400_000
         let now = Atomic<Int64>(LogFixtures.noon - 3 * day)
+        // Short windows (the fixture's 20 ms): retention runs between batches.
         var settings = LogFixtures.settings(clock: { now.load(ordering: .relaxed) })
-        settings.batchInterval = .seconds(60)
-        settings.batchSize = 10_000
         settings.maxAge = .seconds(86_400)
         settings.pruneInterval = .milliseconds(10)
         let writer = LogFixtures.writer(directory, settings)
