@@ -15,7 +15,7 @@ public enum QueryLogOutput {
     /// The CSV header; `csvRecord` gives the fields in this order.
     public static let csvHeader = [
         "id", "time", "app", "pid", "uid", "user", "exe", "unit", "name", "registrable", "type", "rcode", "decision",
-        "reason", "profile", "rule", "list", "addresses", "cnames", "source", "latency_us", "cached", "transport",
+        "reason", "profile", "rule", "list", "addresses", "cnames", "source", "latency_us", "cached", "transport", "count",
     ]
 
     /// The table's lines (header first); blocked rows red, rows policy did not decide dim, when `terminal.colour`.
@@ -42,8 +42,14 @@ public enum QueryLogOutput {
     public static func cells(_ record: LogRecord, timeZone: TimeZone = .current, now: Int64 = QueryLogSettings.wallClockMilliseconds()) -> [String] {
         [
             TimeText.short(record.ms, now: now, timeZone: timeZone), record.app, record.pid.map { $0 == 0 ? "-" : String($0) } ?? "-",
-            record.name, record.type ?? String(record.qtype), record.decision, reasonText(record),
+            nameText(record), record.type ?? String(record.qtype), record.decision, reasonText(record),
         ]
+    }
+
+    /// The name, with "×N" when the row stands for N > 1 repeats (the
+    /// column keeps the end of long names, so the count stays visible).
+    static func nameText(_ record: LogRecord) -> String {
+        record.queries > 1 ? "\(record.name) ×\(record.queries)" : record.name
     }
 
     /// `line` in the record's colour: red when blocked, dim when policy did not decide.
@@ -83,7 +89,7 @@ public enum QueryLogOutput {
             record.type ?? String(record.qtype), record.rcode ?? "", record.decision, record.reason ?? "", record.profile ?? "",
             record.rule ?? "", record.list ?? "", (record.addresses ?? []).joined(separator: " "),
             (record.cnames ?? []).joined(separator: " "), record.source ?? "", record.latencyUs.map(String.init) ?? "",
-            record.cached.map { $0 ? "true" : "false" } ?? "", record.transport ?? "",
+            record.cached.map { $0 ? "true" : "false" } ?? "", record.transport ?? "", String(record.queries),
         ])
     }
 

@@ -12,7 +12,7 @@ struct QueryLogLine: QueryLogSink {
 
     var isEnabled: Bool { logger.logLevel <= level }
 
-    func record(_ entry: QueryLogEntry) {
+    func record(_ entry: consuming QueryLogEntry) {
         let attribution = entry.attribution
         var metadata: Logger.Metadata = [
             "app": .string(Self.quoted(attribution.appKey)),

@@ -5,7 +5,9 @@ import PinholeCore
 /// Turns entries into `queries` rows on the writer's connection: interns
 /// apps, identities, processes, names, domains, reasons, chains and sources
 /// (each looked up in memory first, so a steady stream costs one INSERT per
-/// query), assigns time-ordered ids, and keeps the `app_domains` totals.
+/// row), assigns time-ordered ids, and keeps the `app_domains` totals.
+/// Repeats within one window (same `RepeatKey`) are one row with a
+/// `count` (see `PendingRows`); a row never spans two commits.
 /// Used by the writer thread only.
 ///
 /// A row from a known process and name costs a few cheap hash lookups
@@ -41,8 +43,8 @@ final class BatchInserter {
     static let lastSeenResolution: Int64 = 3_600_000
 
     static let insertSQL = """
-        INSERT INTO queries(id, app_id, process_id, name_id, domain_id, qtype, rcode, decision, reason_id, addresses, chain_id, source_id, latency_us, flags)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO queries(id, app_id, process_id, name_id, domain_id, qtype, rcode, decision, reason_id, addresses, chain_id, source_id, latency_us, flags, count, span_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     struct AppDomain: Hashable {
@@ -92,23 +94,22 @@ final class BatchInserter {
         lastID = 0
     }
 
-    /// Inserts the entries at `indices` of `items` (one transaction's worth).
-    func insert(_ items: [EntryQueue.Item], at indices: [Int], _ db: Database) throws {
+    /// Inserts `rows` (one window's, coalesced by `PendingRows`) in the caller's transaction.
+    func insert(_ rows: [PendingRow], _ db: Database) throws {
         if lastID == 0 { lastID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM queries") ?? 0 }
         // One lookup per batch: GRDB's cache hashes the whole SQL text.
         let statement = RawStatement(try db.cachedStatement(sql: Self.insertSQL))
-        for index in indices {
-            try insert(items[index].entry, milliseconds: items[index].milliseconds, statement, db)
-        }
+        for row in rows { try insert(row.entry, row, statement, db) }
     }
 
-    /// Inserts one entry, stamped `milliseconds`.
-    private func insert(_ entry: QueryLogEntry, milliseconds: Int64, _ statement: RawStatement, _ db: Database) throws {
+    /// Inserts one row: `entry` (the first of `row`'s queries) and its repeats.
+    private func insert(_ entry: QueryLogEntry, _ row: PendingRow, _ statement: RawStatement, _ db: Database) throws {
+        let milliseconds = row.first
         let process = try resolveProcess(entry, milliseconds: milliseconds, db)
         let name = try resolveName(entry, milliseconds: milliseconds, db)
         let decision: Decision = entry.decision.map { $0.allowed ? .allowed : .blocked } ?? .none
         let reason = try entry.decision.map { try resolveReason($0, db) }
-        let answer = entry.answer
+        let answer = row.answer
         let chain = try answer.aliases.isEmpty ? nil : chainID(answer.aliases.map(\.text).joined(separator: " "), db)
         let source = try resolveSource(entry.source, db)
         var flags: Int64 = QueryFlags.transport(entry.request.transport)
@@ -128,8 +129,10 @@ final class BatchInserter {
         statement.bind(10, blob: addressBuffer)
         statement.bind(11, chain)
         statement.bind(12, source)
-        statement.bind(13, Int64(entry.latencyNanoseconds / 1_000))
+        statement.bind(13, Int64(row.latencyNanoseconds / 1_000))
         statement.bind(14, flags)
+        statement.bind(15, row.count)
+        statement.bind(16, row.count > 1 ? row.last - row.first : nil)
         var id = nextID(milliseconds)
         // A clock that stepped back can land on ids already used: take the next free one.
         while true {
@@ -143,7 +146,7 @@ final class BatchInserter {
         }
         lastID = id
         batchTotals[AppDomain(app: process.appID, domain: name.domainID), default: Totals()]
-            .add(queries: 1, blocked: decision == .blocked ? 1 : 0, first: milliseconds, last: milliseconds)
+            .add(queries: row.count, blocked: decision == .blocked ? row.count : 0, first: row.first, last: row.last)
     }
 
     /// The app and process ids of the entry's attribution: from

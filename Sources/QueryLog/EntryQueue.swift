@@ -30,7 +30,7 @@ final class EntryQueue: @unchecked Sendable {
     }
 
     /// Adds an entry; never waits for the writer.
-    func push(_ entry: QueryLogEntry, milliseconds: Int64) {
+    func push(_ entry: consuming QueryLogEntry, milliseconds: Int64) {
         condition.lock()
         if count == ring.count {
             ring[head] = nil
@@ -51,14 +51,16 @@ final class EntryQueue: @unchecked Sendable {
 
     /// Waits until a batch is full, `deadline` passed with something queued,
     /// a flush or close was asked for; then takes up to `limit` entries.
+    /// `urgent`: a flush or close is waiting, so commit what was taken now.
     /// Returns nil once closed and empty.
-    func take(limit: Int, deadline: Date) -> [Item]? {
+    func take(limit: Int, deadline: Date) -> (items: [Item], urgent: Bool)? {
         condition.lock()
         defer { condition.unlock() }
         while count < wakeAt && !flushWanted && !closing {
             if !condition.wait(until: deadline) { break }
         }
         if count == 0 && closing { return nil }
+        let urgent = flushWanted || closing
         let taken = min(limit, count)
         var items: [Item] = []
         items.reserveCapacity(taken)
@@ -69,7 +71,7 @@ final class EntryQueue: @unchecked Sendable {
         }
         count -= taken
         if count == 0 { flushWanted = false }
-        return items
+        return (items, urgent)
     }
 
     /// Marks `number` taken entries as handled, waking `waitUntilDrained` callers.

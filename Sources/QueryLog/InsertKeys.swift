@@ -22,6 +22,21 @@ struct ProcessKey: Hashable {
         uid = app.map { Int64($0.uid) } ?? attribution.socket.map { Int64($0.uid) } ?? -1
         unattributed = app == nil ? (attribution.reason ?? .disabled) : nil
     }
+
+    /// The key of `entry`'s attribution, read field by field in place:
+    /// `entry.attribution` would copy (retain) every string of the identity,
+    /// once per query on the writer thread.
+    init(of entry: borrowing QueryLogEntry) {
+        pid = entry.request.attribution?.app?.pid ?? 0
+        startTime = entry.request.attribution?.app?.startTime ?? 0
+        if let uid = entry.request.attribution?.app?.uid {
+            self.uid = Int64(uid)
+        } else {
+            uid = entry.request.attribution?.socket.map { Int64($0.uid) } ?? -1
+        }
+        let attributed = entry.request.attribution?.app?.pid != nil
+        unattributed = attributed ? nil : (entry.request.attribution?.reason ?? .disabled)
+    }
 }
 
 /// The ids one process resolved to, and the identity they were resolved for.

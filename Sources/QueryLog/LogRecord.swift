@@ -48,11 +48,19 @@ public struct LogRecord: Codable, Sendable, Hashable {
     public var latencyUs: Int64?
     public var cached: Bool?
     public var transport: String?
+    /// Queries this record stands for (repeats within one batch window
+    /// share a row); absent means 1.
+    public var count: Int64?
+    /// ms since the epoch of the last of them, when `count` > 1.
+    public var lastMs: Int64?
+
+    /// `count`, 1 when absent.
+    public var queries: Int64 { count ?? 1 }
 
     enum CodingKeys: String, CodingKey {
         case id, ms, time, app, pid, uid, user, exe, unit, userUnit = "user_unit", cgroup, cmdline, unattributed, name, registrable
         case type, qtype, rcode, decision, reason, reasonKind = "reason_kind", profile, mode, rule, file, line, list, addresses, cnames
-        case source, latencyUs = "latency_us", cached, transport
+        case source, latencyUs = "latency_us", cached, transport, count, lastMs = "last_ms"
     }
 
     /// The minimal record; the rest is set field by field.
@@ -97,6 +105,8 @@ public struct LogRecord: Codable, Sendable, Hashable {
         latencyUs = query.latencyMicroseconds
         cached = query.cached
         transport = query.transport.rawValue
+        count = query.count
+        lastMs = query.count > 1 ? query.lastMilliseconds : nil
     }
 
     /// Whether the query was blocked.

@@ -38,9 +38,18 @@ public struct LoggedQuery: Sendable, Hashable {
     public var cnameChain: [String]
     /// "cache", "stale", "upstream 192.0.2.1:53", "synthesized (…)".
     public var source: String
+    /// The slowest of the row's queries.
     public var latencyMicroseconds: Int64
     public var cached: Bool
     public var transport: ClientTransport
+    /// Queries this row stands for: repeats within one batch window (same
+    /// process, name, type, decision and reason, rcode and answer) share a row.
+    public var count: Int64 = 1
+    /// ms from the first of them (`milliseconds`) to the last; 0 for one query.
+    public var spanMilliseconds: Int64 = 0
+
+    /// When the last of the row's queries was logged, in ms since the epoch.
+    public var lastMilliseconds: Int64 { milliseconds + spanMilliseconds }
 
     /// The decision's reason as stored.
     public struct Reason: Sendable, Hashable {

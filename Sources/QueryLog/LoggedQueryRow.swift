@@ -9,7 +9,8 @@ enum LoggedQueryRow {
         SELECT q.id, q.qtype, q.rcode, q.decision, q.addresses, q.latency_us, q.flags,
             a.key, p.pid, p.uid, p.user_name, p.command_line, p.ancestors,
             i.exe, i.exe_state, i.unit, i.user_unit, i.slice, i.cgroup, i.flatpak_id, i.snap_name, i.unattributed,
-            n.name, d.domain, r.kind, r.text, r.profile, r.mode, r.rule, r.file, r.line, r.list, c.chain, s.source
+            n.name, d.domain, r.kind, r.text, r.profile, r.mode, r.rule, r.file, r.line, r.list, c.chain, s.source,
+            q.count, q.span_ms
         FROM queries q
         LEFT JOIN apps a ON a.id = q.app_id
         LEFT JOIN processes p ON p.id = q.process_id
@@ -34,6 +35,7 @@ enum LoggedQueryRow {
         let exe: String? = row[13]
         let exeState: String? = row[14]
         let unattributed: String? = row[21]
+        let span: Int64? = row[35]
         return LoggedQuery(
             id: id, milliseconds: QueryID.milliseconds(of: id), appKey: row[7] ?? "?",
             pid: Int32(truncatingIfNeeded: row[8] as Int64? ?? 0),
@@ -48,6 +50,6 @@ enum LoggedQueryRow {
             decision: Decision(rawValue: row[3]) ?? .none, reason: reason,
             addresses: AddressBlob.decode(blob.map { Array($0) }), cnameChain: chain.map { $0.split(separator: " ").map(String.init) } ?? [],
             source: row[33] ?? "?", latencyMicroseconds: row[5], cached: flags & QueryFlags.cached != 0,
-            transport: QueryFlags.transport(of: flags))
+            transport: QueryFlags.transport(of: flags), count: row[34], spanMilliseconds: span ?? 0)
     }
 }

@@ -65,10 +65,10 @@ public final class QueryLogReader: Sendable {
             let rows: [Row]
             if let since {
                 rows = try Row.fetchAll(db, sql: """
-                    SELECT d.domain, count(*), sum(q.decision = 2), min(q.id), max(q.id)
+                    SELECT d.domain, sum(q.count), sum((q.decision = 2) * q.count), min(q.id), max(q.id + (coalesce(q.span_ms, 0) << 10))
                     FROM queries q JOIN domains d ON d.id = q.domain_id
                     WHERE q.app_id IN (SELECT value FROM json_each(?)) AND q.id >= ?
-                    GROUP BY q.domain_id ORDER BY count(*) DESC, d.domain
+                    GROUP BY q.domain_id ORDER BY sum(q.count) DESC, d.domain
                     """, arguments: [list, QueryID.first(atMilliseconds: since)])
                 return rows.map { row in
                     DomainSummary(domain: row[0], queries: row[1], blocked: row[2],
@@ -87,9 +87,15 @@ public final class QueryLogReader: Sendable {
         }
     }
 
-    /// Rows in `queries` (a full count: for tests and the benchmark, not the CLI's hot path).
+    /// Queries logged: the sum of the rows' counts (a full scan: for tests
+    /// and the benchmark, not the CLI's hot path).
     public func count() throws(QueryLogError) -> Int {
-        try read("count queries") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queries") ?? 0 }
+        try read("count queries") { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM queries") ?? 0 }
+    }
+
+    /// Rows in `queries` (repeats within a batch window share one).
+    public func rowCount() throws(QueryLogError) -> Int {
+        try read("count rows") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queries") ?? 0 }
     }
 
     private func read<T>(_ step: String, _ body: (Database) throws -> T) throws(QueryLogError) -> T {

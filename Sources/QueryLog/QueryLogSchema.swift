@@ -123,6 +123,15 @@ enum QueryLogSchema {
                 ) STRICT, WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            // Repeats within one batch window are one row (see `RepeatKey`):
+            // `count` queries, the first at the id's time, the last `span_ms`
+            // later (NULL for a single query). A count of 1 costs no payload
+            // byte (SQLite stores the constant 1 in the record header), and
+            // ADD COLUMN rewrites no existing row: old rows read as count 1.
+            try db.execute(sql: "ALTER TABLE queries ADD COLUMN count INTEGER NOT NULL DEFAULT 1")
+            try db.execute(sql: "ALTER TABLE queries ADD COLUMN span_ms INTEGER")
+        }
         return migrator
     }
 }

@@ -4,7 +4,8 @@ import PinholeCore
 public struct QueryLogSettings: Sendable {
     /// A batch is committed at least this often while entries wait.
     public var batchInterval: Duration = .milliseconds(250)
-    /// … or as soon as this many entries wait.
+    /// … or as soon as the window holds this many rows (repeats coalesced);
+    /// the writer also wakes every this many queued entries to fold them in.
     public var batchSize = 2_000
     /// Entries held for the writer; past this the oldest are dropped (and counted).
     public var queueCapacity = 65_536

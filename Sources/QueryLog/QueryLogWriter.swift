@@ -26,6 +26,9 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     private var pruned: UInt64 = 0
 
     // Writer-thread state.
+    /// The rows of the window being collected, and when it ends (nil: no window open).
+    private var pending = PendingRows()
+    private var windowEnd: Date?
     private var database: DatabaseQueue?
     private var retryOpenAt = Date.distantPast
     private var failing = false
@@ -59,12 +62,12 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     public var isEnabled: Bool { !queue.isClosing }
 
     /// Queues `entry`, stamped with the wall clock now; returns at once.
-    public func record(_ entry: QueryLogEntry) {
+    public func record(_ entry: consuming QueryLogEntry) {
         queue.push(entry, milliseconds: settings.clock())
     }
 
     /// Queues `entry` stamped `milliseconds` since the epoch (imports, tests, the benchmark).
-    public func record(_ entry: QueryLogEntry, atMilliseconds milliseconds: Int64) {
+    public func record(_ entry: consuming QueryLogEntry, atMilliseconds milliseconds: Int64) {
         queue.push(entry, milliseconds: milliseconds)
     }
 
@@ -95,14 +98,25 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
 
     private func run() {
         while true {
-            let deadline = Date(timeIntervalSinceNow: settings.batchInterval.seconds)
-            // Everything waiting goes in one transaction: under load batches
-            // grow past batchSize, and each index page is written once for many rows.
-            guard let items = queue.take(limit: settings.queueCapacity, deadline: deadline) else { break }
-            if !items.isEmpty { write(items) }
+            // A window starts with the first query taken into it. The writer
+            // wakes every batchSize queued queries to coalesce them into the
+            // window's rows (cheap, in memory), and commits the rows when the
+            // window ends, when they reach batchSize rows, or on a flush: so
+            // repeats coalesce over the whole window even under load, and a
+            // kill -9 still loses at most the window being collected.
+            let deadline = windowEnd ?? Date(timeIntervalSinceNow: settings.batchInterval.seconds)
+            // Everything waiting is taken at once: under load a transaction
+            // grows past batchSize, and each index page is written once for many rows.
+            guard let (items, urgent) = queue.take(limit: settings.queueCapacity, deadline: deadline) else { break }
+            if !items.isEmpty {
+                collect(items)
+                if windowEnd == nil && !pending.isEmpty { windowEnd = deadline }
+            }
+            if !pending.isEmpty && (urgent || pending.rows.count >= settings.batchSize || Date() >= deadline) { write() }
             prune()
             analyze()
         }
+        if !pending.isEmpty { write() }
         if database != nil {
             // Fresh statistics for the next reader (cheap: analysis_limit).
             nextAnalyze = .distantPast
@@ -113,16 +127,32 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
         database = nil
     }
 
-    /// Commits one batch in one transaction, or counts it as failed.
-    private func write(_ items: [EntryQueue.Item]) {
-        // Indices, not a filtered copy: copying an entry retains each of its strings.
-        let kept = items.indices.filter { shouldLog(items[$0]) }
+    /// Adds taken entries to the window's rows, minus those not to be logged (counted and finished now).
+    private func collect(_ items: [EntryQueue.Item]) {
+        // Indices, not a filtered copy, and entries borrowed through the
+        // buffer: copying an entry retains each of its strings.
+        let kept = items.withUnsafeBufferPointer { buffer in buffer.indices.filter { shouldLog(buffer[$0].entry) } }
         let skipped = items.count - kept.count
-        if skipped > 0 { add(ignored: UInt64(skipped)) }
-        guard !kept.isEmpty else { return queue.finish(items.count) }
+        if skipped > 0 {
+            add(ignored: UInt64(skipped))
+            queue.finish(skipped)
+        }
+        pending.add(items, at: kept)
+    }
+
+    /// Commits the window's rows in one transaction, or counts their queries
+    /// as failed; either way they are finished and the next window starts.
+    private func write() {
+        let queries = pending.queries
+        defer {
+            pending.removeAll()
+            windowEnd = nil
+            queue.finish(queries)
+        }
+        let kept = (count: queries, rows: pending.rows.count)
         guard let database = openIfNeeded() else {
             add(failed: UInt64(kept.count))
-            return queue.finish(items.count)
+            return
         }
         do {
             // Under load (more waiting already) the app/domain totals go out
@@ -130,7 +160,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             // touch the same pairs. When the queue is idle they go with every batch.
             let writeTotals = Date() >= nextTotals || queue.snapshot.queued == 0
             try database.write { db in
-                try inserter.insert(items, at: kept, db)
+                try inserter.insert(pending.rows, db)
                 if writeTotals { try inserter.writeTotals(db) }
             }
             inserter.committed(wroteTotals: writeTotals)
@@ -141,7 +171,7 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             // The transaction rolled back: ids cached during it may not exist.
             inserter.forgetCaches()
             add(failed: UInt64(kept.count))
-            report(QueryLogError(path: path, step: "insert batch of \(kept.count)", error))
+            report(QueryLogError(path: path, step: "insert batch of \(kept.rows) rows (\(kept.count) queries)", error))
             if let code = (error as? DatabaseError)?.resultCode, code != .SQLITE_FULL, code != .SQLITE_BUSY {
                 // Read-only, corrupt, I/O error: close and try a fresh connection later.
                 try? database.close()
@@ -149,11 +179,9 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
                 retryOpenAt = Date(timeIntervalSinceNow: settings.reopenInterval.seconds)
             }
         }
-        queue.finish(items.count)
     }
 
-    private func shouldLog(_ item: EntryQueue.Item) -> Bool {
-        let entry = item.entry
+    private func shouldLog(_ entry: borrowing QueryLogEntry) -> Bool {
         if !settings.ignoredNames.isEmpty {
             let name = StoredName.of(entry)
             if settings.ignoredNames.contains(where: { $0.matches(name) }) { return false }
@@ -163,7 +191,8 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
             let candidates = [attribution.appKey, attribution.app?.unit, attribution.app?.userUnit, attribution.app?.executable].compactMap { $0 }
             if settings.ignoredApps.contains(where: { glob in candidates.contains(where: glob.matches) }) { return false }
         }
-        return settings.shouldLog?(entry) ?? true
+        guard let shouldLog = settings.shouldLog else { return true }
+        return shouldLog(entry)
     }
 
     private func openIfNeeded() -> DatabaseQueue? {

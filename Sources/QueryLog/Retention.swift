@@ -11,6 +11,7 @@ struct Retention {
 
     /// What one step did.
     struct Outcome {
+        /// Queries deleted (the sum of the deleted rows' counts).
         var deletedQueries = 0
         /// Names or processes were deleted: the writer's id caches are stale.
         var deletedInterned = false
@@ -44,13 +45,15 @@ struct Retention {
         // Reduce the totals by the rows about to go, then drop totals of pairs left with none.
         try db.execute(sql: """
             WITH gone AS (
-                SELECT app_id, domain_id, count(*) AS n, sum(decision = 2) AS b FROM queries WHERE id < ? GROUP BY app_id, domain_id)
+                SELECT app_id, domain_id, sum(count) AS n, sum((decision = 2) * count) AS b FROM queries WHERE id < ? GROUP BY app_id, domain_id)
             UPDATE app_domains SET queries = app_domains.queries - gone.n, blocked = app_domains.blocked - gone.b
             FROM gone WHERE app_domains.app_id = gone.app_id AND app_domains.domain_id = gone.domain_id
             """, arguments: [upper])
         try db.execute(sql: "DELETE FROM app_domains WHERE queries <= 0")
+        // Queries, not rows: a coalesced row holds `count` of them.
+        let goneQueries = try Int.fetchOne(db, sql: "SELECT sum(count) FROM queries WHERE id < ?", arguments: [upper]) ?? 0
         try db.execute(sql: "DELETE FROM queries WHERE id < ?", arguments: [upper])
-        outcome.deletedQueries = db.changesCount
+        outcome.deletedQueries = db.changesCount > 0 ? goneQueries : 0
         // Everything kept is at or after this time.
         let oldestKept = try Int64.fetchOne(db, sql: "SELECT min(id) FROM queries").map(QueryID.milliseconds(of:)) ?? milliseconds
         try db.execute(sql: "UPDATE app_domains SET first_seen = ? WHERE first_seen < ?", arguments: [oldestKept, oldestKept])

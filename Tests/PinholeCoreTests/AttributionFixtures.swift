@@ -43,5 +43,8 @@ final class RecordingSink: QueryLogSink {
 
     var entries: [QueryLogEntry] { kept.withLock { $0 } }
 
-    func record(_ entry: QueryLogEntry) { kept.withLock { $0.append(entry) } }
+    func record(_ entry: consuming QueryLogEntry) {
+        let owned = entry
+        kept.withLock { $0.append(owned) }
+    }
 }

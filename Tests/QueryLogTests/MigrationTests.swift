@@ -20,7 +20,7 @@ import Testing
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try QueryLogSchema.migrator.appliedIdentifiers(db))
         }
         #expect(state.0 == "wal")
-        #expect(state.1 == ["v1"])
+        #expect(state.1 == ["v1", "v2"])
     }
 
     @Test func aMissingDirectoryIsCreated() throws {

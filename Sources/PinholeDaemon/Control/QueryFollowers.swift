@@ -23,7 +23,7 @@ final class QueryFollowers: QueryLogSink {
         droppedTotal.load(ordering: .relaxed) + followers.withLock { $0.values.reduce(0) { $0 + $1.dropped } }
     }
 
-    func record(_ entry: QueryLogEntry) {
+    func record(_ entry: consuming QueryLogEntry) {
         let milliseconds = QueryLogSettings.wallClockMilliseconds()
         let current = followers.withLock { Array($0.values) }
         for follower in current { follower.push(entry, milliseconds: milliseconds) }

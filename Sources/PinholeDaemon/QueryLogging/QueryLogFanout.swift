@@ -28,7 +28,7 @@ final class QueryLogFanout: QueryLogSink {
     /// Queries attribution ran for but found no process (app `unknown`).
     var unknown: UInt64 { unknownCount.load(ordering: .relaxed) }
 
-    func record(_ entry: QueryLogEntry) {
+    func record(_ entry: consuming QueryLogEntry) {
         answered.add(1, ordering: .relaxed)
         if entry.decision?.allowed == false { blockedCount.add(1, ordering: .relaxed) }
         if let attribution = entry.request.attribution {
@@ -38,7 +38,16 @@ final class QueryLogFanout: QueryLogSink {
                 unknownCount.add(1, ordering: .relaxed)
             }
         }
-        for sink in sinks where sink.isEnabled { sink.record(entry) }
+        // The last enabled sink (usually the only one: the writer) takes the
+        // entry itself; the others get copies.
+        var last: (any QueryLogSink)?
+        for sink in sinks where sink.isEnabled {
+            if let earlier = last { earlier.record(copy entry) }
+            last = sink
+        }
+        // Not `last?.record(entry)`: a conditional use copies the entry.
+        guard let last else { return }
+        last.record(entry)
     }
 
     /// sd_notify's STATUS=: "answering on 127.0.0.153:53; 1234 queries, 5 blocked".

@@ -15,20 +15,21 @@ struct QueryLogDurabilityTests {
     /// No attribution: these tests are about the writer, and run without root.
     static let config = "[attribution]\nenabled = false\n[policy]\nenabled = false\n"
 
-    /// Sends `q<N>.load.example` one after the other until `stop`, noting
-    /// each answered name with when its answer came (monotonic seconds).
+    /// Sends `q<N>.load.example` (or `q<N % repeating>`: the same names
+    /// over and over) one after the other until `stop`, noting each answered
+    /// name with when its answer came (monotonic seconds).
     final class Load: @unchecked Sendable {
         let answered = Mutex<[(name: String, at: Double)]>([])
         let running = Atomic<Bool>(true)
         private var thread: Thread?
 
-        init(port: UInt16) throws {
+        init(port: UInt16, repeating: Int? = nil) throws {
             let socket = try DatagramSocket()
             let peer = try PosixSocketAddress(address: "127.0.0.1", port: port)
             thread = Thread { [self] in
                 var serial = 0
                 while running.load(ordering: .relaxed) {
-                    let name = "q\(serial).load.example"
+                    let name = "q\(repeating.map { serial % $0 } ?? serial).load.example"
                     serial += 1
                     guard let query = try? DNSMessageBuilder.query(id: UInt16(truncatingIfNeeded: serial), name: name, type: DNSType.a),
                         (try? socket.send(query, to: peer)) != nil
@@ -95,6 +96,34 @@ struct QueryLogDurabilityTests {
         #expect(answered.count > 200, "the load did not get going: \(daemon.log.suffix(1000))")
         #expect(missing.count == answered.count - firstMissing, "an older answer is missing while newer ones were stored")
         #expect(lostSpan <= 0.5, "lost the last \(Int(lostSpan * 1000)) ms of answers, more than one 250 ms window and its commits")
+    }
+
+    /// The same with ten names repeated: rows are coalesced (one per name
+    /// per batch, with a count), and still only the last window is lost:
+    /// the stored counts add up to every answer but the newest stretch, and
+    /// no row spans more than one window.
+    @Test func killMinus9UnderRepeatedNamesLosesAtMostOneBatchWindow() throws {
+        let upstream = try Harness.answeringUpstream()
+        let daemon = try DaemonProcess(upstreams: [Harness.upstreamFlag(upstream)], configText: Self.config + "[querylog]\nbatch_interval = \"250ms\"\n")
+        let load = try Load(port: daemon.listenPort, repeating: 10)
+        usleep(2_000_000)
+        kill(daemon.process.processIdentifier, SIGKILL)
+        let killed = Load.now()
+        daemon.process.waitUntilExit()
+        load.stop()
+        let answered = load.answered.withLock { $0 }.filter { $0.at <= killed }
+        let reader = try QueryLogReader(path: daemon.queryLogPath)
+        let rows = try reader.entries(limit: 100_000)
+        let stored = rows.reduce(0) { $0 + Int($1.count) }
+        // Answers older than the window and commits the kill can take.
+        let older = answered.filter { $0.at <= killed - 0.5 }.count
+        print("kill -9 under repeated names: \(answered.count) answered, \(stored) stored in \(rows.count) rows, \(older) older than 500 ms")
+        #expect(answered.count > 200, "the load did not get going: \(daemon.log.suffix(1000))")
+        #expect(rows.count < stored / 5, "repeats were not coalesced: \(rows.count) rows for \(stored) queries")
+        #expect(stored >= older, "lost more than the last 500 ms: \(stored) stored, \(older) answered before then")
+        #expect(stored <= answered.count + 10)
+        // A batch is at most one window (250 ms) plus the wait for the commit before it.
+        #expect(rows.allSatisfy { $0.spanMilliseconds <= 500 }, "\(rows.map(\.spanMilliseconds).max() ?? 0) ms")
     }
 
     @Test func sigtermFlushesEverything() throws {

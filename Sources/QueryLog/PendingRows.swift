@@ -1,0 +1,40 @@
+import PinholeCore
+
+/// The rows of the batch window being collected by the writer thread:
+/// taken queries coalesced by `RepeatKey`, in the order of each row's first
+/// query (so ids stay in time order). Only a row's first entry is kept, so
+/// memory grows with distinct rows, not queries.
+struct PendingRows {
+    private(set) var rows: [PendingRow] = []
+    private var rowOf: [RepeatKey: Int] = [:]
+    /// Queries the rows stand for.
+    private(set) var queries = 0
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// Adds the entries at `indices` of `items`.
+    mutating func add(_ items: [EntryQueue.Item], at indices: [Int]) {
+        // Borrowed through the buffer: `let entry = items[i].entry` would retain every string of it.
+        items.withUnsafeBufferPointer { buffer in
+            for index in indices {
+                let answer = buffer[index].entry.answer
+                let key = RepeatKey(buffer[index].entry, answer: answer)
+                let milliseconds = buffer[index].milliseconds
+                if let row = rowOf[key] {
+                    rows[row].add(milliseconds: milliseconds, latencyNanoseconds: buffer[index].entry.latencyNanoseconds)
+                } else {
+                    rowOf[key] = rows.count
+                    rows.append(PendingRow(entry: buffer[index].entry, answer: answer, milliseconds: milliseconds))
+                }
+            }
+        }
+        queries += indices.count
+    }
+
+    /// Empties it for the next window (keeping the storage).
+    mutating func removeAll() {
+        rows.removeAll(keepingCapacity: true)
+        rowOf.removeAll(keepingCapacity: true)
+        queries = 0
+    }
+}
