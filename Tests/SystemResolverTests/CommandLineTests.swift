@@ -10,18 +10,9 @@ import TestSupport
     func pinhole(_ system: FixtureSystem, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let binary = try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_BIN")
         let common = ["--root", system.root, "--systemctl", system.systemctlPath]
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = Array(arguments.prefix(2)) + common + Array(arguments.dropFirst(2))
         // Never a terminal: enable without --yes must refuse, not wait for an answer.
-        process.standardInput = FileHandle.nullDevice
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try CommandRunner.run(
+            binary, Array(arguments.prefix(2)) + common + Array(arguments.dropFirst(2)), standardInput: FileHandle.nullDevice)
     }
 
     @Test func dryRunPrintsThePlanAndChangesNothing() throws {

@@ -3,10 +3,12 @@ import Foundation
 /// Runs a program to completion and collects what it printed.
 public enum CommandRunner {
     /// Runs `executable` with `arguments`; stdout and stderr together.
-    public static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// `standardInput` nil inherits this process's.
+    public static func run(_ executable: URL, _ arguments: [String], standardInput: FileHandle? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let standardInput { process.standardInput = standardInput }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
