@@ -5,7 +5,7 @@ extension DoctorChecks {
     /// upstream that met only failures or timeouts and never answered fails
     /// (every query sent to it waits for the attempt timeout before the next
     /// one is tried, or fails outright when it is the only one).
-    func upstreams(_ status: ControlStatus?) -> [DoctorFinding] {
+    public func upstreams(_ status: ControlStatus?) -> [DoctorFinding] {
         let check = "upstreams"
         guard let status else { return [DoctorFinding(check, .skipped, "pinholed is not running, so its upstreams are unknown")] }
         guard let upstreams = status.upstreams else {

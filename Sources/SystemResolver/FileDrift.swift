@@ -8,8 +8,8 @@ public struct FileDrift: Sendable, Equatable {
     public var written: FileState
     /// What is there now.
     public var now: FileState
-    /// What changed, for people: "now a symlink to ../run/x", "its contents
-    /// differ (80 bytes now, enable left 57)".
+    /// What changed, for people: "now a symlink to ../run/x", "other contents,
+    /// 80 bytes now, enable left 57".
     public var change: String
 
     public init(path: String, written: FileState, now: FileState, change: String) {
@@ -38,8 +38,8 @@ public struct FileDrift: Sendable, Equatable {
             var changes: [String] = []
             if contentsDiffer {
                 changes.append(now.size == written.size
-                    ? "its contents differ (same size, \(now.size ?? 0) bytes)"
-                    : "its contents differ (\(now.size ?? 0) bytes now, enable left \(written.size ?? 0))")
+                    ? "other contents of the same size, \(now.size ?? 0) bytes"
+                    : "other contents, \(now.size ?? 0) bytes now, enable left \(written.size ?? 0)")
             }
             if now.mode != written.mode {
                 changes.append("mode \(octal(now.mode)) now, enable left \(octal(written.mode))")
@@ -55,9 +55,9 @@ public struct FileDrift: Sendable, Equatable {
 
     /// Why disable stopped, with every changed file and the way on.
     static func refusal(_ drifts: [FileDrift]) -> String {
-        "disable stopped before changing anything: "
-            + drifts.map(\.sentence).joined(separator: "; ")
-            + ". Putting the backups back would overwrite \(drifts.count == 1 ? "that change" : "those changes"); "
+        "disable stopped before changing anything:\n"
+            + drifts.map { "  " + $0.sentence + "\n" }.joined()
+            + "Putting the backups back would overwrite \(drifts.count == 1 ? "that change" : "those changes"); "
             + "look at \(drifts.count == 1 ? "it" : "them"), then run `pinhole system-resolver disable --force` "
             + "to restore the backups anyway (the current versions are saved in the state directory first)"
     }

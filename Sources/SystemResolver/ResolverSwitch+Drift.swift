@@ -42,6 +42,11 @@ extension ResolverSwitch {
     func save(_ drifts: [FileDrift], now: Date) throws(SystemResolverError) -> [DisableOutcome.SavedCopy] {
         guard !drifts.isEmpty else { return [] }
         let copies = SystemFiles(root: savedDirectory(now: now))
+        do {
+            try FileManager.default.createDirectory(atPath: copies.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SystemResolverError("cannot create \(copies.root) to save the files changed after enable: \(error.localizedDescription); nothing was changed")
+        }
         var saved: [DisableOutcome.SavedCopy] = []
         for drift in drifts {
             let (state, bytes) = try files.snapshot(drift.path)

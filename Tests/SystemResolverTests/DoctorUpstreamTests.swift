@@ -11,8 +11,9 @@ import Testing
         controlSocket: "/nonexistent/control.sock", manifest: nil)
 
     func status(_ upstreams: String, from origin: String = "/etc/pinhole/upstream-resolv.conf") throws -> ControlStatus {
+        let log = String(decoding: try JSONEncoder().encode(ControlStatus.Log(enabled: false, path: "", counters: .init())), as: UTF8.self)
         let json = """
-            {"version":"0.1","pid":7,"uptime_seconds":60,"queries":40,"log":{"enabled":false,"path":""},"followers":0,"follow_dropped":0,
+            {"version":"0.1","pid":7,"uptime_seconds":60,"queries":40,"log":\(log),"followers":0,"follow_dropped":0,
              "upstreams":\(upstreams),"upstreams_from":"\(origin)"}
             """
         return try JSONDecoder().decode(ControlStatus.self, from: Data(json.utf8))

@@ -48,7 +48,7 @@ import Glibc
         #expect(drifts.map(\.path).sorted() == ["/etc/pinhole/upstream-resolv.conf", "/etc/resolv.conf", "/etc/systemd/resolved.conf.d/pinhole.conf"])
         #expect(drifts.first { $0.path == "/etc/resolv.conf" }?.sentence
             == "/etc/resolv.conf was changed after enable (now a symlink to ../run/systemd/resolve/stub-resolv.conf)")
-        #expect(drifts.first { $0.path.hasSuffix("pinhole.conf") }?.change.contains("its contents differ") == true)
+        #expect(drifts.first { $0.path.hasSuffix("pinhole.conf") }?.change.hasPrefix("other contents, ") == true)
         #expect(drifts.first { $0.path.hasSuffix("upstream-resolv.conf") }?.change == "mode 0600 now, enable left 0644")
 
         let before = system.tree()
@@ -57,7 +57,7 @@ import Glibc
             _ = try system.resolverSwitch.disable()
             Issue.record("disable overwrote files changed after enable")
         } catch {
-            #expect(error.message.hasPrefix("disable stopped before changing anything: ") && error.message.contains("--force"), "\(error)")
+            #expect(error.message.hasPrefix("disable stopped before changing anything:\n  ") && error.message.contains("--force"), "\(error)")
             #expect(error.message.contains("/etc/resolv.conf was changed after enable (now a symlink to ../run/systemd/resolve/stub-resolv.conf)"), "\(error)")
         }
         #expect(TreeSnapshot.difference(before, system.tree()) == [])
@@ -96,7 +96,8 @@ import Glibc
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
         try system.write("/etc/nsswitch.conf", "hosts: files dns # mine\n")
         let manifest = try #require(try system.resolverSwitch.manifest())
-        #expect(manifest.steps.allSatisfy { $0.written == nil } && try system.resolverSwitch.drift(of: manifest) == nil)
+        #expect(manifest.steps.allSatisfy { $0.written == nil })
+        #expect(try system.resolverSwitch.drift(of: manifest) == nil)
         let status = try pinhole(system, ["system-resolver", "status"])
         #expect(status.output.contains("drift: not checked"), "\(status.output)")
         let run = try pinhole(system, ["system-resolver", "disable"])

@@ -33,7 +33,8 @@ extension ProfileTextEdit {
         }
         let newline = String(decoding: scan.newline, as: UTF8.self)
         var result = text
-        if !result.isEmpty && !result.hasSuffix("\n") { result += newline }
+        // utf8: "\r\n" is one Character, which hasSuffix("\n") does not match.
+        if !result.isEmpty && result.utf8.last != 0x0A { result += newline }
         if !result.isEmpty { result += newline }
         return Result(text: result + "[\(table)]" + newline + "\(key) = \(value)" + newline, line: lines(in: result.utf8) + 2, changed: true)
     }
