@@ -2,7 +2,8 @@ import Foundation
 
 /// The record of one `system-resolver enable` in the state directory
 /// (`manifest.json`): every file it changed with what it was before
-/// (bytes in `files/N`), every systemctl call with its undo, in the order
+/// (bytes in `files/N`) and what it left there (bytes in `files/written-N`,
+/// from version 2 on), every systemctl call with its undo, in the order
 /// they were made. `disable` undoes the done steps in reverse and deletes it.
 public struct BackupManifest: Sendable, Equatable, Codable {
     /// applying: enable is (or was, if interrupted) under way; enabled: done.
@@ -17,6 +18,11 @@ public struct BackupManifest: Sendable, Equatable, Codable {
         public var previous: FileState?
         /// The backup file's name in `files/`, for regular files.
         public var backup: String?
+        /// What enable left at `path` once written, or nil (not written,
+        /// or a version 1 manifest, which did not record it).
+        public var written: FileState?
+        /// The name in `files/` of the bytes enable left at `path`.
+        public var writtenCopy: String?
         /// The directories created for the file, outermost first.
         public var createdDirectories: [String]
         /// The systemctl call, or nil.
@@ -24,7 +30,9 @@ public struct BackupManifest: Sendable, Equatable, Codable {
         public var done: Bool
     }
 
-    public var version = 1
+    /// 2 records what enable wrote (`Step.written`), so `disable` can see
+    /// files changed since; 1 did not.
+    public var version = BackupManifest.currentVersion
     public var mode: ResolverMode
     public var state: State
     /// When enable ran (ISO 8601).
@@ -40,6 +48,12 @@ public struct BackupManifest: Sendable, Equatable, Codable {
         self.upstreams = upstreams
         self.steps = steps
     }
+
+    /// The version this pinhole writes.
+    public static let currentVersion = 2
+
+    /// True when the manifest records what enable wrote (version 2 on).
+    public var recordsWrittenFiles: Bool { version >= 2 }
 
     /// The manifest's file name in the state directory.
     public static let fileName = "manifest.json"

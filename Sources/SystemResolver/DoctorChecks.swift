@@ -38,6 +38,7 @@ public struct DoctorChecks: Sendable {
         var findings: [DoctorFinding] = []
         let status = try? ControlSocketClient(socketPath: controlSocket).status()
         findings.append(daemon())
+        findings.append(contentsOf: upstreams(status))
         findings.append(resolvConf())
         findings.append(nsswitch())
         findings.append(contentsOf: ports(daemonPID: status?.pid))

@@ -56,7 +56,7 @@ public struct ResolverSwitch: Sendable {
                 }
                 manifest.steps.append(.init(path: change.path, previous: state, backup: name, createdDirectories: [], service: nil, done: false))
             case .service(let action):
-                manifest.steps.append(.init(path: nil, previous: nil, backup: nil, createdDirectories: [], service: action, done: false))
+                manifest.steps.append(.init(path: nil, previous: nil, createdDirectories: [], service: action, done: false))
             }
         }
         try save(manifest)
@@ -69,6 +69,13 @@ public struct ResolverSwitch: Sendable {
                     let previous = manifest.steps[index].previous
                     // A replaced regular file keeps its owner; a new one is the writer's (root).
                     try files.write(change.path, bytes: Data(change.contents.utf8), mode: change.mode, uid: previous?.uid, gid: previous?.gid)
+                    // What is there now (owner and mode as the system made them), so disable can tell a later change.
+                    let (written, bytes) = try files.snapshot(change.path)
+                    if let bytes {
+                        manifest.steps[index].writtenCopy = "written-\(index + 1)"
+                        try writeBackup(bytes, name: "written-\(index + 1)")
+                    }
+                    manifest.steps[index].written = written
                 case .service(let action):
                     // Marked first: a failed restart or stop is undone too (the unit may be down now).
                     manifest.steps[index].done = true
@@ -101,13 +108,21 @@ public struct ResolverSwitch: Sendable {
 
     /// Restores every file enable changed (byte for byte, symlinks as
     /// symlinks), removes what it created, undoes its systemctl calls, and
-    /// deletes the manifest. nil when not enabled; else the problems
-    /// (empty: all undone). A failed file restore keeps the manifest.
-    public func disable() throws(SystemResolverError) -> [String]? {
+    /// deletes the manifest. nil when not enabled. A failed file restore
+    /// keeps the manifest.
+    ///
+    /// A file changed since enable wrote it (by an admin or another tool)
+    /// stops disable before anything is changed, unless `force`: then its
+    /// current version is saved in the state directory first.
+    /// - Throws: without `force`, an error listing each changed file and what changed.
+    public func disable(force: Bool = false, now: Date = Date()) throws(SystemResolverError) -> DisableOutcome? {
         guard let manifest = try manifest() else { return nil }
+        let drifts = try drift(of: manifest)
+        if let drifts, !drifts.isEmpty, !force { throw SystemResolverError(FileDrift.refusal(drifts)) }
+        let saved = try save(drifts ?? [], now: now)
         let problems = undo(manifest)
         if !problems.contains(where: { $0.hasPrefix("file ") }) { removeState() }
-        return problems
+        return DisableOutcome(problems: problems, driftChecked: drifts != nil, saved: saved)
     }
 
     /// Undoes the done steps of `manifest` in reverse, except restarts and

@@ -36,7 +36,7 @@ public struct SwitchPlanner: Sendable {
         steps.append(.file(FileChange(path: paths.upstreamFile, action: .write(Self.upstreamFile(servers, mode: mode, origin: origin), mode: 0o644),
             reason: "the upstreams pinholed forwards to (from \(origin))")))
         var config = facts.pinholeConfigText ?? Self.newConfigHeader
-        config = TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: Self.quoted(paths.upstreamFile), in: config)
+        config = try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: Self.quoted(paths.upstreamFile), in: config, file: paths.pinholeConfig)
         do {
             _ = try ConfigLoader.parse(config, file: paths.pinholeConfig)
         } catch {
@@ -44,7 +44,7 @@ public struct SwitchPlanner: Sendable {
         }
         let servesVarlink = mode == .replace && facts.varlinkSupported && facts.nsswitch?.usesResolve == true
         if servesVarlink {
-            config = TOMLKeySetter.set(table: "varlink", key: "enabled", value: "true", in: config)
+            config = try TOMLKeySetter.set(table: "varlink", key: "enabled", value: "true", in: config, file: paths.pinholeConfig)
         }
         steps.append(.file(FileChange(path: paths.pinholeConfig, action: .write(config, mode: 0o644),
             reason: "upstream.resolv_conf = \(Self.quoted(paths.upstreamFile))" + (servesVarlink ? ", varlink.enabled = true (pinholed serves io.systemd.Resolve)" : ""))))

@@ -260,8 +260,15 @@ enum HelpText {
         deletes the manifest. Needs root. Not enabled: says so and changes nothing. Exit status 0 when all \
         is undone, 1 when something could not be (the manifest and backups are then kept for another try).
 
+        A file changed since enable wrote it (by you or another tool: now a symlink, other contents, another \
+        mode or owner) stops disable before it changes anything; it lists each such file and what changed, and \
+        exits 1. With --force the backups go back anyway, after each changed file's current version is saved \
+        under the state directory (changed-after-enable-<time>/<path>; the paths are printed). A manifest \
+        written by an older pinhole has no record of what enable wrote: disable says so and does not check.
+
         EXAMPLES:
           pinhole system-resolver disable
+          pinhole system-resolver disable --force
           pinhole system-resolver disable --state-dir /var/lib/pinhole/system-resolver
 
         FILES:
@@ -270,7 +277,8 @@ enum HelpText {
         """
 
     static let systemResolverStatus = """
-        Prints whether pinhole is the system resolver (mode, since when, upstreams, the files changed) and \
+        Prints whether pinhole is the system resolver (mode, since when, upstreams, the files changed, and \
+        each of them changed since enable wrote it, which would stop disable without --force) and \
         what resolv.conf, systemd-resolved, nsswitch's hosts line and NetworkManager look like now. Changes \
         nothing; any user may run it. Exit status 0, 1 when the manifest cannot be read.
 
@@ -283,7 +291,8 @@ enum HelpText {
         """
 
     static let doctor = """
-        Checks, and prints each finding with its fix: pinholed answers on its control socket; resolv.conf \
+        Checks, and prints each finding with its fix: pinholed answers on its control socket; each upstream \
+        it forwards to has answered since it started (only failures or timeouts: failed); resolv.conf \
         names pinhole (and nothing after it); nsswitch's hosts line has `dns` and no `resolve`, unless \
         pinholed serves io.systemd.Resolve, which is then checked with a call over the socket; pinholed \
         holds port 53 on each listen address; `table inet pinhole` exists when enforcement is on; and end to \

@@ -2,7 +2,8 @@ import ArgumentParser
 import SystemResolver
 
 /// `pinhole system-resolver disable`: every file back byte for byte,
-/// stopped services started again, the manifest deleted.
+/// stopped services started again, the manifest deleted; a file changed
+/// since enable stops it unless `--force`.
 struct SystemResolverDisable: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disable",
@@ -10,22 +11,30 @@ struct SystemResolverDisable: ParsableCommand {
         discussion: HelpText.systemResolverDisable)
 
     @OptionGroup var options: SystemResolverOptions
+    @Flag(help: "Restore the backups even over files changed since enable (their current versions are saved in the state directory first).")
+    var force = false
 
     func run() throws {
         let resolverSwitch = options.resolverSwitch
         let manifest = try resolverSwitch.manifest()
-        guard let problems = try resolverSwitch.disable() else {
+        guard let outcome = try resolverSwitch.disable(force: force) else {
             print("pinhole is not the system resolver (no manifest in \(resolverSwitch.stateDirectory)); nothing changed.")
             return
+        }
+        if !outcome.driftChecked {
+            print("note: the manifest is from an older pinhole that did not record what enable wrote; files changed since enable were not looked for")
+        }
+        for saved in outcome.saved {
+            print("\(saved.drift.sentence); " + (saved.copy.map { "its current version is saved as \($0)" } ?? "nothing to save"))
         }
         for step in manifest?.steps.reversed() ?? [] where step.done {
             if let path = step.path { print("restored \(path) (\(step.previous?.kind.rawValue ?? "?") before)") }
             if let undo = step.service?.undoCommandLine { print("ran \(undo)") }
         }
-        if problems.isEmpty {
+        if outcome.problems.isEmpty {
             print("disabled: the system resolver is as it was before enable")
         } else {
-            for problem in problems { print("error: \(problem)") }
+            for problem in outcome.problems { print("error: \(problem)") }
             throw ExitCode.failure
         }
     }

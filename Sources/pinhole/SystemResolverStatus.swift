@@ -17,6 +17,12 @@ struct SystemResolverStatus: ParsableCommand {
             print("system resolver: pinhole, \(state), mode \(manifest.mode.rawValue), since \(manifest.date)")
             print("upstreams: \(manifest.upstreams.joined(separator: ", "))")
             print("changed: \(manifest.steps.compactMap(\.path).joined(separator: ", "))")
+            if let drifts = try options.resolverSwitch.drift(of: manifest) {
+                for drift in drifts { print("drift: \(drift.sentence); disable will stop unless --force") }
+                if drifts.isEmpty { print("drift: none (every file is as enable left it)") }
+            } else {
+                print("drift: not checked (the manifest is from an older pinhole that did not record what enable wrote)")
+            }
         } else {
             print("system resolver: not pinhole (system-resolver enable has not run)")
         }

@@ -43,20 +43,27 @@ import Testing
         #expect(!NetworkManagerConf(texts: ["[main]\nrc-manager=unmanaged\n"]).writesResolvConf)
     }
 
-    @Test func tomlKeySetterReplacesInsertsOrAppends() {
+    /// The key setter is ProfileTextEdit's scanner (tested in PinholeCoreTests); here its use for pinhole.toml.
+    @Test func tomlKeySetterReplacesInsertsOrAppends() throws {
         let value = "\"/etc/pinhole/upstream-resolv.conf\""
-        // An existing key is replaced in place.
-        #expect(TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "# c\n[upstream]\ntimeout = \"2s\"\nresolv_conf = \"/x\" # old\n[cache]\nsize = 1\n")
-            == "# c\n[upstream]\ntimeout = \"2s\"\nresolv_conf = \(value)\n[cache]\nsize = 1\n")
+        // An existing key's value is replaced in place (its comment kept).
+        #expect(try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "# c\n[upstream]\ntimeout = \"2s\"\nresolv_conf = \"/x\" # old\n[cache]\nsize = 1\n")
+            == "# c\n[upstream]\ntimeout = \"2s\"\nresolv_conf = \(value) # old\n[cache]\nsize = 1\n")
         // A table without the key gets it under its header; another table's key of that name is left alone.
-        #expect(TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "[other]\nresolv_conf = 1\n[upstream]\ntimeout = \"2s\"\n")
+        #expect(try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "[other]\nresolv_conf = 1\n[upstream]\ntimeout = \"2s\"\n")
             == "[other]\nresolv_conf = 1\n[upstream]\nresolv_conf = \(value)\ntimeout = \"2s\"\n")
         // A commented-out table (the shipped example) is not a table: append one.
-        #expect(TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "#[upstream]\n#resolv_conf = \"/etc/resolv.conf\"\n")
+        #expect(try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "#[upstream]\n#resolv_conf = \"/etc/resolv.conf\"\n")
             == "#[upstream]\n#resolv_conf = \"/etc/resolv.conf\"\n\n[upstream]\nresolv_conf = \(value)\n")
         // A top-level dotted key is replaced where it is.
-        #expect(TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "upstream.resolv_conf = \"/x\"\n[cache]\n")
+        #expect(try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "upstream.resolv_conf = \"/x\"\n[cache]\n")
             == "upstream.resolv_conf = \(value)\n[cache]\n")
-        #expect(TOMLKeySetter.set(table: "varlink", key: "enabled", value: "true", in: "") == "[varlink]\nenabled = true\n")
+        #expect(try TOMLKeySetter.set(table: "varlink", key: "enabled", value: "true", in: "") == "[varlink]\nenabled = true\n")
+        // A multi-line array line starting with `[` is no header.
+        #expect(try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "x = [\n[upstream]\n]\n")
+            == "x = [\n[upstream]\n]\n\n[upstream]\nresolv_conf = \(value)\n")
+        #expect(throws: SystemResolverError.self) {
+            try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: value, in: "[upstream\n", file: "/etc/pinhole/pinhole.toml")
+        }
     }
 }

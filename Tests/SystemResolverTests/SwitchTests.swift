@@ -28,7 +28,7 @@ import Testing
         #expect(manifest.steps.first { $0.path == "/etc/resolv.conf" }?.previous == FileState(kind: .symlink, target: "../run/systemd/resolve/stub-resolv.conf"))
 
         system.clearCalls()
-        let problems = try #require(try system.resolverSwitch.disable())
+        let problems = try #require(try system.resolverSwitch.disable()).problems
         #expect(problems.isEmpty)
         #expect(TreeSnapshot.difference(before, system.tree()) == [])
         #expect(system.linkTarget("/etc/resolv.conf") == "../run/systemd/resolve/stub-resolv.conf")
@@ -47,7 +47,7 @@ import Testing
         #expect(system.read("/etc/systemd/system/pinholed.service.d/pinhole-varlink.conf")?.contains("\nRuntimeDirectory=systemd/resolve\n") == true)
         #expect(system.changingCalls == ["disable --now systemd-resolved.service", "daemon-reload", "try-restart pinholed.service"])
         system.clearCalls()
-        #expect(try system.resolverSwitch.disable() == [])
+        #expect(try system.resolverSwitch.disable()?.problems == [])
         // The drop-in is gone and systemd has forgotten it before pinholed
         // stops, so stopping it does not remove /run/systemd/resolve, which
         // resolved (started again) uses.
@@ -107,7 +107,7 @@ import Testing
         _ = try enable(system)
         #expect(system.read("/etc/NetworkManager/conf.d/90-pinhole.conf")?.contains("rc-manager=unmanaged") == true)
         #expect(system.changingCalls.contains("reload NetworkManager.service"))
-        #expect(try system.resolverSwitch.disable() == [])
+        #expect(try system.resolverSwitch.disable()?.problems == [])
         #expect(TreeSnapshot.difference(before, system.tree()) == [])
     }
 
@@ -120,7 +120,7 @@ import Testing
         let (plan, _) = try enable(system)
         #expect(plan.mode == .replace && plan.upstreams.map(\.host) == ["198.51.100.7"])
         #expect(system.read("/etc/pinhole/pinhole.toml")?.hasPrefix("# mine\n[cache]\nsize = 5\n") == true)
-        #expect(try system.resolverSwitch.disable() == [])
+        #expect(try system.resolverSwitch.disable()?.problems == [])
         #expect(TreeSnapshot.difference(before, system.tree()) == [])
     }
 }

@@ -1,8 +1,9 @@
-/// The top level of a TOML text, scanned for `ProfileTextEdit`: every
-/// key/value before the first table header with the byte offsets of its
-/// value and, for arrays, of each element and its comma. It understands
-/// just enough TOML to find those spans (strings, comments, nested arrays,
-/// inline tables, CRLF) and edits the bytes in place.
+/// A TOML text, scanned for `ProfileTextEdit`: every key/value of the top
+/// level (and, with `wholeDocument`, of every table) with the byte offsets
+/// of its value and, for arrays, of each element and its comma. It
+/// understands just enough TOML to find those spans (strings, comments,
+/// nested and multi-line arrays, inline tables, table headers, CRLF) and
+/// edits the bytes in place. A `[` inside a value is never a table header.
 struct ProfileTextScanner {
     struct Element {
         var start: Int
@@ -29,21 +30,36 @@ struct ProfileTextScanner {
         var array: ArrayValue?
     }
 
+    /// A `[table]` or `[[array of tables]]` header and the entries under it.
+    struct Table {
+        /// The dotted name, quoted parts decoded ("upstream", "a.b").
+        var name: String
+        var isArrayOfTables: Bool
+        var headerStart: Int
+        /// Offset just past the header's line.
+        var next: Int
+        var entries: [Entry]
+    }
+
     private(set) var bytes: [UInt8]
+    /// The top level's entries.
     private(set) var entries: [Entry] = []
+    /// Every table, in order (scanned only with `wholeDocument`).
+    private(set) var tables: [Table] = []
     /// Where the first table header's line starts; nil without tables.
     private(set) var firstTable: Int?
     /// "\r\n" when the text uses it.
     let newline: [UInt8]
 
-    init(_ text: String) throws(ProfileTextEdit.Failure) {
+    /// Scans the top level only, or with `wholeDocument` every table too.
+    init(_ text: String, wholeDocument: Bool = false) throws(ProfileTextEdit.Failure) {
         bytes = Array(text.utf8)
         if let lf = bytes.firstIndex(of: 0x0A), lf > 0, bytes[lf - 1] == 0x0D {
             newline = [0x0D, 0x0A]
         } else {
             newline = [0x0A]
         }
-        try scanTopLevel()
+        try scan(wholeDocument: wholeDocument)
     }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -161,7 +177,7 @@ struct ProfileTextScanner {
         ProfileTextEdit.Failure(line: line(of: offset), message: message)
     }
 
-    private mutating func scanTopLevel() throws(ProfileTextEdit.Failure) {
+    private mutating func scan(wholeDocument: Bool) throws(ProfileTextEdit.Failure) {
         var position = 0
         while position < bytes.count {
             let lineBegin = position
@@ -175,8 +191,10 @@ struct ProfileTextScanner {
                 position = (bytes[position...].firstIndex(of: 0x0A) ?? bytes.count - 1) + 1
                 continue
             case UInt8(ascii: "["):
-                firstTable = lineBegin
-                return
+                if firstTable == nil { firstTable = lineBegin }
+                guard wholeDocument else { return }
+                position = try scanHeader(at: position, lineBegin: lineBegin)
+                continue
             default:
                 break
             }
@@ -196,9 +214,33 @@ struct ProfileTextScanner {
                 throw failure(position, "unexpected text after the value of \(key)")
             }
             let next = min(position + 1, bytes.count)
-            entries.append(Entry(key: key, lineStart: lineBegin, valueStart: valueStart, valueEnd: valueEnd, next: next, array: array))
+            let entry = Entry(key: key, lineStart: lineBegin, valueStart: valueStart, valueEnd: valueEnd, next: next, array: array)
+            if tables.isEmpty { entries.append(entry) } else { tables[tables.count - 1].entries.append(entry) }
             position = next
         }
+    }
+
+    /// Records the header `[name]` or `[[name]]` at `offset`; the offset past its line.
+    private mutating func scanHeader(at offset: Int, lineBegin: Int) throws(ProfileTextEdit.Failure) -> Int {
+        let isArray = offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "[")
+        let (name, afterName) = try scanKey(at: offset + (isArray ? 2 : 1))
+        var position = skipBlanks(from: afterName)
+        for _ in 0..<(isArray ? 2 : 1) {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "]") else {
+                throw failure(position, "expected '\(isArray ? "]]" : "]")' to close the table header [\(name)")
+            }
+            position += 1
+        }
+        position = skipBlanks(from: position)
+        if position < bytes.count, bytes[position] == UInt8(ascii: "#") {
+            position = bytes[position...].firstIndex(of: 0x0A) ?? bytes.count
+        }
+        guard position == bytes.count || bytes[position] == 0x0A else {
+            throw failure(position, "unexpected text after the table header [\(name)]")
+        }
+        let next = min(position + 1, bytes.count)
+        tables.append(Table(name: name, isArrayOfTables: isArray, headerStart: lineBegin, next: next, entries: []))
+        return next
     }
 
     /// A key (bare, quoted or dotted); dotted keys come back with their dots, never matching a plain name.
