@@ -21,6 +21,9 @@ public struct DaemonConfig: Sendable, Equatable {
         public var attemptTimeout: Duration
         /// Total time for a query; SERVFAIL after it. At least `attemptTimeout`.
         public var timeout: Duration
+        /// Search domains for single-label names asked over io.systemd.Resolve;
+        /// nil means the `search`/`domain` line of `resolvConf` (see `searchDomains()`).
+        public var search: [String]? = nil
     }
 
     /// `[cache]`: the answer cache.
