@@ -75,9 +75,11 @@ import Testing
         #expect(config.searchDomains().domains == ["Search.Test", "xn--bcher-kva.example"])
         config = try ConfigLoader.parse("[upstream]\nresolv_conf = \"\(file)\"\nsearch = [\"corp.example\"]\n", file: "/etc/pinhole/pinhole.toml")
         #expect(config.upstream.search == ["corp.example"] && config.searchDomains().domains == ["corp.example"])
-        // An empty list means none, whatever resolv.conf says.
+        // The root alone means none, whatever resolv.conf says; empty means resolv.conf's.
+        config = try ConfigLoader.parse("[upstream]\nresolv_conf = \"\(file)\"\nsearch = [\".\"]\n", file: "/etc/pinhole/pinhole.toml")
+        #expect(config.upstream.search == ["."] && config.searchDomains().domains.isEmpty)
         config = try ConfigLoader.parse("[upstream]\nresolv_conf = \"\(file)\"\nsearch = []\n", file: "/etc/pinhole/pinhole.toml")
-        #expect(config.searchDomains().domains.isEmpty)
+        #expect(config.searchDomains().domains.count == 2)
         // A missing resolv.conf gives no search domains (servers may be explicit).
         config = try ConfigLoader.parse("[upstream]\nservers = [\"192.0.2.53\"]\nresolv_conf = \"\(directory.path)/none\"\n", file: "/etc/pinhole/pinhole.toml")
         #expect(config.searchDomains().domains.isEmpty)

@@ -22,8 +22,9 @@ public struct DaemonConfig: Sendable, Equatable {
         /// Total time for a query; SERVFAIL after it. At least `attemptTimeout`.
         public var timeout: Duration
         /// Search domains for single-label names asked over io.systemd.Resolve;
-        /// nil means the `search`/`domain` line of `resolvConf` (see `searchDomains()`).
-        public var search: [String]? = nil
+        /// empty means the `search`/`domain` line of `resolvConf`, ["."] none
+        /// at all (see `searchDomains()`).
+        public var search: [String] = []
     }
 
     /// `[cache]`: the answer cache.
