@@ -75,6 +75,7 @@ import Testing
         #expect(config.searchDomains().domains == ["Search.Test", "xn--bcher-kva.example"])
         config = try ConfigLoader.parse("[upstream]\nresolv_conf = \"\(file)\"\nsearch = [\"corp.example\"]\n", file: "/etc/pinhole/pinhole.toml")
         #expect(config.upstream.search == ["corp.example"] && config.searchDomains().domains == ["corp.example"])
+        #expect(try config.summary().contains("upstream.search = [\"corp.example\"]  # from upstream.search"))
         // The root alone means none, whatever resolv.conf says; empty means resolv.conf's.
         config = try ConfigLoader.parse("[upstream]\nresolv_conf = \"\(file)\"\nsearch = [\".\"]\n", file: "/etc/pinhole/pinhole.toml")
         #expect(config.upstream.search == ["."] && config.searchDomains().domains.isEmpty)
