@@ -39,6 +39,13 @@ let package = Package(
             providers: [.apt(["libpsl-dev"])]
         ),
 
+        // libidn2: UTF-8 names from nss-resolve to A-labels (IDNA2008), as systemd-resolved converts them.
+        .systemLibrary(
+            name: "CIdn2",
+            pkgConfig: "libidn2",
+            providers: [.apt(["libidn2-dev"])]
+        ),
+
         // libnftables: the enforcement table (nft's text and JSON API).
         .systemLibrary(
             name: "CNftables",
@@ -101,6 +108,8 @@ let package = Package(
             name: "PinholeDaemon",
             dependencies: [
                 "PinholeCore", "DNSWire", "Forwarder", "Reactor", "Attribution", "Enforcement", "CPsl", "QueryLog",
+                // IDNA for io.systemd.Resolve names (Varlink/IDNAName).
+                "CIdn2",
                 // sd_notify and the journal (Systemd/).
                 "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),

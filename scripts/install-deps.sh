@@ -5,6 +5,7 @@
 #   libldns-dev       DNS message validation (DNSWire)
 #   libsystemd-dev    systemd unit/slice of a process (Attribution, via CSystemd)
 #   libpsl-dev        registrable domains (eTLD+1) for profile `vendor` domains (PinholeDaemon, via CPsl)
+#   libidn2-dev       IDNA2008: non-ASCII names from nss-resolve to A-labels (PinholeDaemon, via CIdn2)
 #   publicsuffix      Debian's current Public Suffix List, which libpsl prefers to its built-in copy
 #   util-linux        unshare/nsenter: the e2e tests' private namespaces
 #   libnftables-dev   libnftables: the enforcement table `inet pinhole` (Enforcement, via CNftables)
@@ -47,7 +48,7 @@ if [[ ! -e $nss_dir/libnss_resolve.so.2 ]]; then
     unpack_nss_resolve || echo "warning: could not unpack libnss-resolve into $nss_dir; VarlinkE2ETests will not run" >&2
 fi
 
-pkgs=(libldns-dev libsystemd-dev libpsl-dev libnftables-dev libnftnl-dev libmnl-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2 systemd strace)
+pkgs=(libldns-dev libsystemd-dev libpsl-dev libidn2-dev libnftables-dev libnftnl-dev libmnl-dev libsqlite3-dev publicsuffix util-linux nftables pkg-config knot knot-dnsutils bind9-dnsutils iproute2 systemd strace)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

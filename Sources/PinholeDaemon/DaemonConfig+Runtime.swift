@@ -32,6 +32,8 @@ extension DaemonConfig {
     /// The effective settings, one `key = value` line each, for `--check-config`.
     public func summary() throws -> String {
         let upstreams = try resolvedUpstreams()
+        let search = searchDomains().domains
+        let searchOrigin = !upstream.search.isEmpty ? "upstream.search" : upstream.resolvConf
         func list<T: CustomStringConvertible>(_ values: [T]) -> String {
             "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
         }
@@ -40,6 +42,7 @@ extension DaemonConfig {
             upstream.servers = \(list(upstreams.servers))  # from \(upstreams.origin)
             upstream.attempt_timeout = "\(upstream.attemptTimeout)"
             upstream.timeout = "\(upstream.timeout)"
+            upstream.search = \(list(search))  # from \(searchOrigin); io.systemd.Resolve only
             cache.size = \(cache.size)
             cache.min_ttl = \(cache.minTTL)
             cache.max_ttl = \(cache.maxTTL)

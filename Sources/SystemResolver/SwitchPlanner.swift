@@ -33,7 +33,7 @@ public struct SwitchPlanner: Sendable {
         var steps: [SwitchStep] = []
         var notes: [String] = []
 
-        steps.append(.file(FileChange(path: paths.upstreamFile, action: .write(Self.upstreamFile(servers, mode: mode, origin: origin), mode: 0o644),
+        steps.append(.file(FileChange(path: paths.upstreamFile, action: .write(Self.upstreamFile(servers, mode: mode, origin: origin, previous: mode == .replace ? facts.resolvConfText : nil), mode: 0o644),
             reason: "the upstreams pinholed forwards to (from \(origin))")))
         var config = facts.pinholeConfigText ?? Self.newConfigHeader
         config = try TOMLKeySetter.set(table: "upstream", key: "resolv_conf", value: Self.quoted(paths.upstreamFile), in: config, file: paths.pinholeConfig)
@@ -148,12 +148,19 @@ public struct SwitchPlanner: Sendable {
         return result
     }
 
-    /// The text of the generated upstream list.
-    static func upstreamFile(_ servers: [SocketAddressText], mode: ResolverMode, origin: String) -> String {
+    /// The text of the generated upstream list, with the `search`/`domain`
+    /// lines of the `previous` resolv.conf (replace mode): pinholed's
+    /// io.systemd.Resolve applies them to single-label names, as
+    /// systemd-resolved did (resolved's stub file lists its per-link domains).
+    static func upstreamFile(_ servers: [SocketAddressText], mode: ResolverMode, origin: String, previous: String? = nil) -> String {
         var text = "# Written by `pinhole system-resolver enable` (mode \(mode.rawValue)); removed by `disable`.\n"
         text += "# pinholed forwards to these servers (upstream.resolv_conf in pinhole.toml); from \(origin).\n"
         for server in servers {
             text += "nameserver \(server.hostWithScope)\n"
+        }
+        for line in (previous ?? "").split(whereSeparator: \.isNewline) {
+            let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+            if word == "search" || word == "domain" { text += line + "\n" }
         }
         return text
     }

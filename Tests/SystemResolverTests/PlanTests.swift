@@ -51,6 +51,10 @@ import Testing
         let plan = try SwitchPlanner(mode: .replace).plan(for: facts)
         #expect(plan.change(to: "/etc/nsswitch.conf") == nil)
         #expect(plan.change(to: "/etc/pinhole/pinhole.toml")?.contents.contains("[varlink]\nenabled = true\n") == true)
+        // The search line moves along, for io.systemd.Resolve's single-label names.
+        let upstream = try #require(plan.change(to: "/etc/pinhole/upstream-resolv.conf")).contents
+        #expect(upstream.hasSuffix("nameserver 2001:db8::53\nsearch corp.example\n"), "\(upstream)")
+        #expect(ResolvConf(parsing: upstream).searchDomains == ["corp.example"])
         // The unit's sandbox gets resolved's directory: a drop-in, read by
         // daemon-reload after resolved stops and before pinholed restarts.
         let dropIn = try #require(plan.change(to: "/etc/systemd/system/pinholed.service.d/pinhole-varlink.conf")).contents

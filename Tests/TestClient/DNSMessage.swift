@@ -41,7 +41,8 @@ enum DNSMessage {
 
     /// What `--serve` replies: NOERROR with one A (192.0.2.1), AAAA
     /// (2001:db8::1) or PTR (ptr-answer.example) record, TTL 60, or no
-    /// answer for other types; NXDOMAIN for "nxdomain.*"; FORMERR
+    /// answer for other types; NXDOMAIN for "nxdomain.*" and names under
+    /// "absent.test" (search-domain tests); FORMERR
     /// when the question cannot be read. A first label "h<N>" answers
     /// 192.0.2.N / 2001:db8::N (hex digits, as written) instead, and
     /// "h<N>-t<TTL>" sets the TTL too (enforcement tests: which address, how long).
@@ -53,8 +54,10 @@ enum DNSMessage {
         }
         let type = word(query, questionEnd - 4)
         let firstLabel = String(decoding: query[13..<(13 + Int(query[12]))], as: UTF8.self).lowercased()
-        // "nxdomain.*" does not exist (NXDOMAIN, no records).
-        if firstLabel == "nxdomain" { return bigEndian(header.id) + bigEndian(0x8083 | rd) + [0, 1, 0, 0, 0, 0, 0, 0] + query[12..<questionEnd] }
+        // "nxdomain.*" and names under "absent.test" do not exist (NXDOMAIN, no records).
+        let absent: [UInt8] = [6] + Array("absent".utf8) + [4] + Array("test".utf8) + [0]
+        let name = query[12..<(questionEnd - 4)].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        if firstLabel == "nxdomain" || name.count > absent.count && name.suffix(absent.count).elementsEqual(absent) { return bigEndian(header.id) + bigEndian(0x8083 | rd) + [0, 1, 0, 0, 0, 0, 0, 0] + query[12..<questionEnd] }
         let (host, ttl) = hostAndTTL(firstLabel)
         let rdata: [UInt8]
         switch type {

@@ -58,6 +58,7 @@ public enum ConfigLoader {
         config.upstream.resolvConf = upstream.resolvConf ?? config.upstream.resolvConf
         config.upstream.attemptTimeout = upstream.attemptTimeout ?? config.upstream.attemptTimeout
         config.upstream.timeout = upstream.timeout ?? config.upstream.timeout
+        config.upstream.search = try read("upstream", "search", reader.searchDomains) ?? config.upstream.search
         if config.upstream.attemptTimeout > config.upstream.timeout {
             let limit = (
                 DurationText.format(config.upstream.attemptTimeout), DurationText.format(config.upstream.timeout))

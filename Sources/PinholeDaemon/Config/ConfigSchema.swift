@@ -3,7 +3,7 @@
 enum ConfigSchema {
     static let tables: [(name: String, keys: [String])] = [
         ("server", ["listen"]),
-        ("upstream", ["servers", "resolv_conf", "attempt_timeout", "timeout"]),
+        ("upstream", ["servers", "resolv_conf", "attempt_timeout", "timeout", "search"]),
         ("cache", ["size", "min_ttl", "max_ttl", "negative_max_ttl", "serve_stale", "stale_max_age"]),
         ("tcp", ["idle_timeout", "max_connections", "max_outstanding_per_client"]),
         ("attribution", ["enabled"]),

@@ -21,6 +21,10 @@ public struct DaemonConfig: Sendable, Equatable {
         public var attemptTimeout: Duration
         /// Total time for a query; SERVFAIL after it. At least `attemptTimeout`.
         public var timeout: Duration
+        /// Search domains for single-label names asked over io.systemd.Resolve;
+        /// empty means the `search`/`domain` line of `resolvConf`, ["."] none
+        /// at all (see `searchDomains()`).
+        public var search: [String] = []
     }
 
     /// `[cache]`: the answer cache.

@@ -7,9 +7,14 @@ enum ResolveParameters {
     static let afInet6: Int64 = 10
 
     struct Hostname: Equatable {
+        /// The name in A-label form (see `IDNAName`).
         var name: String
         /// 0 (both), 2 or 10.
         var family: Int64
+        /// 0, or the interface the caller scopes the lookup to.
+        var ifindex: Int32 = 0
+        /// The caller's `SD_RESOLVED_*` flags (0 when absent).
+        var flags: Int64 = 0
     }
 
     struct Address: Equatable {
@@ -22,12 +27,21 @@ enum ResolveParameters {
         var type: UInt16
     }
 
+    /// ResolveHostname's: a UTF-8 name becomes its A-label form first, as
+    /// systemd-resolved converts it (a name libidn2 rejects is an invalid `name`).
     static func hostname(_ p: [String: JSONValue]) throws(VarlinkError) -> Hostname {
-        try common(p)
-        let name = try hostName(p)
+        let (ifindex, flags) = try common(p)
+        guard case .string(let given)? = p["name"] else { throw .invalidParameter("name", because: "missing or not a string") }
+        let name: String
+        do {
+            name = try IDNAName.ascii(given)
+        } catch {
+            throw .invalidParameter("name", because: error.description)
+        }
+        try checkName(name)
         let family = try optionalInteger(p, "family") ?? 0
         guard [0, afInet, afInet6].contains(family) else { throw .invalidParameter("family", because: "family \(family) is not 2 (AF_INET) or 10 (AF_INET6)") }
-        return Hostname(name: name, family: family)
+        return Hostname(name: name, family: family, ifindex: ifindex, flags: flags)
     }
 
     static func address(_ p: [String: JSONValue]) throws(VarlinkError) -> Address {
@@ -66,21 +80,31 @@ enum ResolveParameters {
         return Record(name: name, rrclass: UInt16(rrclass), type: UInt16(type))
     }
 
-    /// `ifindex` and `flags`, accepted and ignored: pinholed has one set of upstreams.
-    private static func common(_ p: [String: JSONValue]) throws(VarlinkError) {
-        if let ifindex = try optionalInteger(p, "ifindex"), ifindex < 0 || ifindex > Int64(Int32.max) {
+    /// `ifindex` and `flags` (0 when absent). The caller (`VarlinkResolver`)
+    /// checks that a non-zero `ifindex` names an interface; pinholed has one
+    /// set of upstreams, so the lookup is not scoped further.
+    @discardableResult
+    static func common(_ p: [String: JSONValue]) throws(VarlinkError) -> (ifindex: Int32, flags: Int64) {
+        let ifindex = try optionalInteger(p, "ifindex") ?? 0
+        guard ifindex >= 0 && ifindex <= Int64(Int32.max) else {
             throw .invalidParameter("ifindex", because: "ifindex \(ifindex) out of range")
         }
-        if let flags = try optionalInteger(p, "flags"), flags < 0 { throw .invalidParameter("flags", because: "negative flags") }
+        let flags = try optionalInteger(p, "flags") ?? 0
+        guard flags >= 0 else { throw .invalidParameter("flags", because: "negative flags") }
+        return (Int32(ifindex), flags)
     }
 
     /// `name`: a domain name DNS can carry (labels ≤ 63 bytes, ≤ 255 in all).
     private static func hostName(_ p: [String: JSONValue]) throws(VarlinkError) -> String {
         guard case .string(let name)? = p["name"] else { throw .invalidParameter("name", because: "missing or not a string") }
+        try checkName(name)
+        return name
+    }
+
+    private static func checkName(_ name: String) throws(VarlinkError) {
         guard !name.isEmpty, (try? DNSName.wire(fromText: name)) != nil else {
             throw .invalidParameter("name", because: "\"\(name.prefix(100))\" is not a valid domain name")
         }
-        return name
     }
 
     private static func optionalInteger(_ p: [String: JSONValue], _ key: String) throws(VarlinkError) -> Int64? {

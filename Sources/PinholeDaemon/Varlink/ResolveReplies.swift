@@ -6,10 +6,11 @@ import PinholeCore
 /// object) or errors, in the shapes systemd-resolved sends and nss-resolve
 /// parses. Pure: unit-tested without sockets.
 enum ResolveReplies {
-    /// ResolveHostname: every A/AAAA record of the answers (A first), the
-    /// canonical name (owner of the first address, after CNAMEs). Never an
+    /// ResolveHostname: every A/AAAA record of the answers (A first) of the
+    /// asked `family` (0: both; a stray record of the other is left out),
+    /// the canonical name (owner of the first address, after CNAMEs). Never an
     /// empty `addresses`: nss-resolve expects NoSuchResourceRecord then.
-    static func hostname(_ outcomes: [ResolveOutcome], name: String) -> Result<[String: JSONValue], VarlinkError> {
+    static func hostname(_ outcomes: [ResolveOutcome], name: String, family asked: Int64 = 0) -> Result<[String: JSONValue], VarlinkError> {
         var addresses: [JSONValue] = []
         var canonical: String?
         for case .records(let records, _) in outcomes {
@@ -20,6 +21,7 @@ enum ResolveReplies {
                 case (DNSType.aaaa, 16): family = ResolveParameters.afInet6
                 default: continue
                 }
+                guard asked == 0 || asked == family else { continue }
                 addresses.append(["family": .integer(family), "address": bytes(record.rdata)])
                 if canonical == nil { canonical = text(record.name) }
             }

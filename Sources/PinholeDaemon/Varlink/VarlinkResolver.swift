@@ -1,4 +1,5 @@
 import DNSWire
+import Glibc
 import PinholeCore
 import Synchronization
 
@@ -9,6 +10,10 @@ struct VarlinkResolver: Sendable {
     typealias Reply = Result<[String: JSONValue], VarlinkError>
 
     let pipeline: any QueryHandler
+    /// Appended to single-label names (see `HostnameCandidates`), normalized.
+    var searchDomains: [String] = []
+    /// Whether an interface index names an interface (if_indextoname in the daemon).
+    var interfaceExists: @Sendable (Int32) -> Bool = VarlinkResolver.interfaceExists
 
     /// Answers `call` (an io.systemd.Resolve method) for `attribution`;
     /// `completion` runs once, on any thread.
@@ -17,6 +22,7 @@ struct VarlinkResolver: Sendable {
             switch call.method.dropFirst(ResolveInterface.name.count + 1) {
             case "ResolveHostname":
                 let parameters = try ResolveParameters.hostname(call.parameters)
+                try checkInterface(parameters.ifindex)
                 if let address = IPAddress(parameters.name), let literal = ResolveReplies.literal(address, family: parameters.family) {
                     return completion(literal)
                 }
@@ -26,17 +32,21 @@ struct VarlinkResolver: Sendable {
                 case ResolveParameters.afInet6: [DNSType.aaaa]
                 default: [DNSType.a, DNSType.aaaa]
                 }
-                try resolve(parameters.name, types: types, attribution: attribution) { outcomes in
-                    completion(ResolveReplies.hostname(outcomes, name: parameters.name))
+                let candidates = HostnameCandidates.names(for: parameters.name, searchDomains: searchDomains, flags: parameters.flags)
+                try resolveFirst(candidates[...], types: types, attribution: attribution) { name, outcomes in
+                    completion(ResolveReplies.hostname(outcomes, name: name, family: parameters.family))
                 }
             case "ResolveAddress":
                 let parameters = try ResolveParameters.address(call.parameters)
+                try checkInterface(ResolveParameters.common(call.parameters).ifindex)
                 let name = ResolveReplies.reverseName(parameters.address)
                 try resolve(name, types: [DNSType.ptr], attribution: attribution) { outcomes in
                     completion(ResolveReplies.address(outcomes[0], query: name))
                 }
             case "ResolveRecord":
+                // No search domains and no IDNA here: resolved asks exactly the given name.
                 let parameters = try ResolveParameters.record(call.parameters)
+                try checkInterface(ResolveParameters.common(call.parameters).ifindex)
                 try resolve(parameters.name, types: [parameters.type], rrclass: parameters.rrclass, attribution: attribution) { outcomes in
                     completion(ResolveReplies.record(outcomes[0], question: parameters))
                 }
@@ -46,6 +56,44 @@ struct VarlinkResolver: Sendable {
         } catch {
             completion(.failure(error))
         }
+    }
+
+    /// Asks the first of `names` for `types`, and the next one while the
+    /// outcomes hold no answer (NXDOMAIN, another RCODE, a failure, a
+    /// block): as systemd-resolved walks its search domains, it stops at
+    /// the first name that exists, even without records of these types.
+    /// `completion` gets the name that ended the walk and its outcomes.
+    private func resolveFirst(
+        _ names: ArraySlice<String>, types: [UInt16], attribution: Attribution,
+        completion: @escaping @Sendable (String, [ResolveOutcome]) -> Void
+    ) throws(VarlinkError) {
+        let name = names.first!
+        let rest = names.dropFirst()
+        try resolve(name, types: types, attribution: attribution) { outcomes in
+            let exists = outcomes.contains { if case .records = $0 { true } else { false } }
+            guard !exists, !rest.isEmpty else { return completion(name, outcomes) }
+            do throws(VarlinkError) {
+                try resolveFirst(rest, types: types, attribution: attribution, completion: completion)
+            } catch {
+                completion(name, outcomes)
+            }
+        }
+    }
+
+    /// A lookup scoped to interface `ifindex`: pinholed has no per-link
+    /// servers, so it asks its own upstreams for any interface that exists
+    /// and, like resolved for a link without DNS, has no servers for one that does not.
+    private func checkInterface(_ ifindex: Int32) throws(VarlinkError) {
+        guard ifindex != 0, !interfaceExists(ifindex) else { return }
+        var error = VarlinkError.noNameServers
+        error.detail = "ifindex \(ifindex) names no interface"
+        throw error
+    }
+
+    /// if_indextoname: whether the kernel knows interface `index`.
+    static func interfaceExists(_ index: Int32) -> Bool {
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+        return if_indextoname(UInt32(index), &name) != nil
     }
 
     /// Queries `name` for each of `types` at once; `completion` gets the

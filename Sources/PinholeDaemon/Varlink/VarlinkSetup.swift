@@ -15,8 +15,10 @@ enum VarlinkSetup {
         guard config.varlink.enabled else { return nil }
         let peers = PeerAttributor()
         let attributionEnabled = config.attribution.enabled
+        let (searchDomains, rejected) = config.searchDomains()
+        for reason in rejected { logger.warning("varlink: left out \(reason)") }
         let environment = VarlinkHandler.Environment(
-            resolver: VarlinkResolver(pipeline: pipeline),
+            resolver: VarlinkResolver(pipeline: pipeline, searchDomains: searchDomains),
             attribute: { peer in
                 attributionEnabled ? peers.attribution(pid: peer.pid, pidfd: peer.pidfd) : .unknown(.disabled)
             },
@@ -24,7 +26,9 @@ enum VarlinkSetup {
             logger: logger)
         do {
             let server = try await VarlinkServer.bind(path: config.varlink.socket, environment: environment, group: group)
-            logger.info("varlink io.systemd.Resolve listening", metadata: ["path": "\(config.varlink.socket)"])
+            logger.info(
+                "varlink io.systemd.Resolve listening",
+                metadata: ["path": "\(config.varlink.socket)", "search": "\(searchDomains.joined(separator: " "))"])
             return server
         } catch {
             logger.error("\(error); programs resolving through nss-resolve fall back to the next nsswitch source")

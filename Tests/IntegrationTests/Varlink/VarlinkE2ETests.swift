@@ -126,6 +126,67 @@ struct VarlinkE2ETests {
         #expect(rows.contains { $0.name == "1.2.0.192.in-addr.arpa" && $0.qtype == 12 && $0.pid == reverse.pid && $0.transport == .varlink })
     }
 
+    /// Search domains and IDNA, as systemd-resolved does them for
+    /// nss-resolve: with `search absent.test search.test` in the resolv.conf
+    /// pinholed reads (as `system-resolver enable` writes it), a single-label
+    /// name is tried under each domain in turn (host.absent.test is NXDOMAIN,
+    /// host.search.test answers), each try logged for the caller; a UTF-8
+    /// name from gethostbyname is asked as its A-label; the NO_SEARCH flag
+    /// and a trailing dot ask the name as given.
+    @Test func singleLabelNamesGoThroughTheSearchDomainsAndUnicodeNamesAsALabels() throws {
+        let resolvConf = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-search-\(UUID().uuidString).conf")
+        try "nameserver 127.0.0.2\nsearch absent.test search.test\n".write(to: resolvConf, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: resolvConf) }
+        let stage = try VarlinkStage(
+            profiles: ["browser.toml": "mode = \"block-listed\"\ndeny = [\"blocked.example\"]\n[match]\nunit = \"app-b.scope\"\n"],
+            extraConfig: "[upstream]\nresolv_conf = \"\(resolvConf.path)\"\n")
+        #expect(stage.daemon.log.contains("search=absent.test search.test"), "\(stage.daemon.log.suffix(2000))")
+
+        let a = try stage.getaddrinfo("app-b.scope", "host")
+        #expect(a.error == nil && Set(a.addresses) == ["192.0.2.1", "2001:db8::1"], "\(a) \(stage.daemon.log.suffix(2000))")
+        // getent ahosts prints the canonical name: the expanded one.
+        let ahosts = try stage.run("app-b.scope", "getent", ["ahosts", "host"])
+        #expect(ahosts.status == 0 && ahosts.stdout.contains("host.search.test"), "\(ahosts)")
+        // gethostbyname passes the UTF-8 name to nss-resolve unconverted.
+        let unicode = try stage.run("app-b.scope", "getent", ["hosts", "bücher.example"])
+        #expect(unicode.status == 0 && unicode.stdout.contains("xn--bcher-kva.example"), "\(unicode) \(stage.daemon.log.suffix(2000))")
+        let invalid = try stage.run("app-b.scope", "getent", ["hosts", "\u{0301}x.example"])
+        #expect(invalid.status == 2, "a name without an A-label form does not exist: \(invalid)")
+
+        let script = #"""
+            import json, socket
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(10)
+            s.connect("/run/systemd/resolve/io.systemd.Resolve")
+            def call(name, flags=0, ifindex=0):
+                parameters = {"name": name, "family": 2, "flags": flags, "ifindex": ifindex}
+                request = {"method": "io.systemd.Resolve.ResolveHostname", "parameters": parameters}
+                s.sendall(json.dumps(request).encode() + b"\0")
+                data = b""
+                while not data.endswith(b"\0"):
+                    data += s.recv(65536)
+                return json.loads(data[:-1])
+            print(json.dumps({"nosearch": call("plain", 256), "dotted": call("dotted."), "nowhere": call("nxdomain"), "ifindex": call("x.example", 0, 999999)}))
+            """#
+        let raw = try stage.run("app-b.scope", "/usr/bin/python3", ["-c", script])
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: [String: Any]], "\(raw)")
+        #expect((output["nosearch"]?["parameters"] as? [String: Any])?["name"] as? String == "plain", "\(output)")
+        #expect((output["dotted"]?["parameters"] as? [String: Any])?["name"] as? String == "dotted", "\(output)")
+        // Every candidate fails: the last one's NXDOMAIN.
+        #expect(output["nowhere"]?["error"] as? String == "io.systemd.Resolve.DNSError", "\(output)")
+        // No interface 999999 in the sandbox: no servers for it, and nothing asked.
+        #expect(output["ifindex"]?["error"] as? String == "io.systemd.Resolve.NoNameServers", "\(output)")
+
+        let rows = try stage.rows(atLeast: 12)
+        func names(_ pid: Int32) -> [String] { rows.filter { $0.pid == pid && $0.qtype == 1 }.sorted { $0.id < $1.id }.map(\.name) }
+        #expect(names(a.pid) == ["host.absent.test", "host.search.test"], "\(rows.map { "\($0.pid) \($0.name)" })")
+        #expect(rows.filter { $0.pid == a.pid }.allSatisfy { $0.transport == .varlink && $0.appKey == "app-b.scope" })
+        // getent hosts asks AAAA first (gethostbyname2(AF_INET6)), and that answers.
+        #expect(Set(rows.filter { $0.pid == unicode.pid }.map(\.name)) == ["xn--bcher-kva.example"], "\(rows.map { "\($0.pid) \($0.name)" })")
+        #expect(rows.filter { $0.pid == invalid.pid }.isEmpty)
+        #expect(names(raw.pid) == ["plain", "dotted", "nxdomain.absent.test", "nxdomain.search.test"], "\(names(raw.pid))")
+    }
+
     /// A raw varlink client (python3) on the socket: introspection, bad and
     /// oversized messages, many connections; then DNS over UDP still works.
     @Test func badInputAndManyConnectionsLeaveTheDaemonAnswering() throws {
