@@ -41,18 +41,9 @@ final class QueryLogStage {
         return (process.pid, process.stdout.split(separator: "\n").map(String.init))
     }
 
-    /// The database's rows once `count` are there (or after 5 s).
+    /// The database's rows once `count` are there (or after 10 s).
     @discardableResult
     func rows(atLeast count: Int, filter: QueryFilter = QueryFilter()) throws -> [LoggedQuery] {
-        let deadline = Date().addingTimeInterval(5)
-        var rows: [LoggedQuery] = []
-        repeat {
-            if FileManager.default.fileExists(atPath: daemon.queryLogPath) {
-                rows = (try? QueryLogReader(path: daemon.queryLogPath).entries(filter: filter, limit: 1000)) ?? []
-                if rows.count >= count { return rows }
-            }
-            usleep(50_000)
-        } while Date() < deadline
-        return rows
+        QueryLogRows.wait(path: daemon.queryLogPath, atLeast: count, filter: filter)
     }
 }

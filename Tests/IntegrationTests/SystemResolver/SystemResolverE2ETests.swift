@@ -127,13 +127,7 @@ struct SystemResolverReplaceE2ETests {
         #expect(daemon.log.contains("varlink io.systemd.Resolve listening"), "\(daemon.log.suffix(2000))")
         let getent = try sandbox.spawn(cgroup: "app-getent.scope", executable: "getent", arguments: ["ahostsv4", "replaced.example"], environment: environment)
         #expect(getent.waitForExit(seconds: 15) == 0 && getent.stdout.contains("192.0.2.1"), "getent: \(getent.stdout) \(getent.stderr)\n\(daemon.log.suffix(1500))")
-        let deadline = Date().addingTimeInterval(5)
-        var rows: [LoggedQuery] = []
-        repeat {
-            rows = ((try? QueryLogReader(path: daemon.queryLogPath).entries(limit: 100)) ?? []).filter { $0.name == "replaced.example" }
-            if !rows.isEmpty { break }
-            usleep(100_000)
-        } while Date() < deadline
+        let rows = QueryLogRows.wait(path: daemon.queryLogPath, atLeast: 1) { $0.name == "replaced.example" }
         #expect(!rows.isEmpty && rows.allSatisfy { $0.transport == .varlink && $0.pid == getent.pid && $0.appKey == "app-getent.scope" },
             "\(rows.map { "\($0.pid) \($0.transport) \($0.appKey)" }) vs getent \(getent.pid)")
 

@@ -146,17 +146,8 @@ final class VarlinkStage {
         return (result.pid, lines, nil)
     }
 
-    /// The query log's rows once `count` are there (or after 5 s).
+    /// The query log's rows once `count` are there (or after 10 s).
     func rows(atLeast count: Int) throws -> [LoggedQuery] {
-        let deadline = Date().addingTimeInterval(5)
-        var rows: [LoggedQuery] = []
-        repeat {
-            if FileManager.default.fileExists(atPath: daemon.queryLogPath) {
-                rows = (try? QueryLogReader(path: daemon.queryLogPath).entries(limit: 1000)) ?? []
-                if rows.count >= count { return rows }
-            }
-            usleep(50_000)
-        } while Date() < deadline
-        return rows
+        QueryLogRows.wait(path: daemon.queryLogPath, atLeast: count)
     }
 }
