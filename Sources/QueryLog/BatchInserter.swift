@@ -28,6 +28,8 @@ final class BatchInserter {
     private var recentProcesses: [ProcessKey: ResolvedProcess] = [:]
     private var wireNames: [WireName: (id: Int64, domainID: Int64, lastSeen: Int64)] = [:]
     private var decisionReasons: [ReasonKey: Int64] = [:]
+    /// The reason of the last row (of `decisionReasons`).
+    private var lastReason: (key: ReasonKey, id: Int64)?
     private var answerSources: [AnswerSource: Int64] = [:]
     /// The addresses blob of the row being inserted (reused).
     private var addressBuffer: [UInt8] = []
@@ -90,6 +92,7 @@ final class BatchInserter {
         recentProcesses = [:]
         wireNames = [:]
         decisionReasons = [:]
+        lastReason = nil
         answerSources = [:]
         lastID = 0
     }
@@ -236,9 +239,17 @@ final class BatchInserter {
 
     private func resolveReason(_ decision: PolicyDecision, _ db: Database) throws -> Int64 {
         let key = ReasonKey(decision)
-        if let id = decisionReasons[key] { return id }
-        let id = try reasonID(StoredReason(decision), db)
-        decisionReasons[key] = id
+        // Most rows carry the previous row's reason (policy hands out shared
+        // values): comparing costs a tenth of hashing the strings.
+        if let last = lastReason, last.key == key { return last.id }
+        let id: Int64
+        if let known = decisionReasons[key] {
+            id = known
+        } else {
+            id = try reasonID(StoredReason(decision), db)
+            decisionReasons[key] = id
+        }
+        lastReason = (key, id)
         return id
     }
 

@@ -22,15 +22,22 @@ struct PendingRows {
                 let answer = entry.answer
                 let key = RepeatKey(entry, answer: answer)
                 let milliseconds = buffer[index].milliseconds
-                if let row = rowOf[key] {
+                // One hash and probe per query (a lookup, then an insert for a new row, took two).
+                if let row = Self.claim(&rowOf[key, default: -1], next: rows.count) {
                     rows[row].add(milliseconds: milliseconds, latencyNanoseconds: entry.latencyNanoseconds)
                 } else {
-                    rowOf[key] = rows.count
                     rows.append(PendingRow(entry: entry, answer: answer, milliseconds: milliseconds))
                 }
             }
         }
         queries += indices.count
+    }
+
+    /// The row already in `slot`, or nil after putting `next` there (-1: the slot is new).
+    private static func claim(_ slot: inout Int, next: Int) -> Int? {
+        if slot >= 0 { return slot }
+        slot = next
+        return nil
     }
 
     /// Empties it for the next window (keeping the storage).
