@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PinholeCore
 
 /// Turns entries into `queries` rows on the writer's connection: interns
@@ -118,33 +119,41 @@ final class BatchInserter {
     /// is shared by this many rows. 32 × 16 parameters is far below SQLite's limit.
     static let chunkRows = 32
 
-    static let chunkSQL = insertSQL + String(repeating: ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunkRows - 1)
+    /// OR FAIL: a used id stops the statement with the rows before it kept.
+    /// With the default ABORT, SQLite keeps a statement journal to undo a
+    /// multi-row statement: a copy of every page it touches, written to a
+    /// temporary file (20 times the writes of the rows themselves).
+    static let chunkSQL = insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR FAIL INTO") + String(repeating: ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunkRows - 1)
 
     /// Inserts `rows` (`chunkRows` of them) in one statement; when an id is
-    /// taken (the clock stepped back onto used ids) the statement is undone
-    /// as a whole and the rows go one by one, each to the next free id.
+    /// taken (the clock stepped back onto used ids) the statement stops
+    /// there, and the rest go one by one, each to the next free id.
     private func insertChunk(_ rows: ArraySlice<PendingRow>, _ chunk: RawStatement, _ single: RawStatement, _ db: Database) throws {
-        let firstLastID = lastID
         var keys: [(AppDomain, blocked: Bool)] = []
         keys.reserveCapacity(rows.count)
+        var ids: [Int64] = []
+        ids.reserveCapacity(rows.count)
         // By index, not `for row in rows`: that copies (retains) every field of each row.
         for index in rows.indices {
             let offset = Int32(index - rows.startIndex) * Self.columns
             keys.append(try bind(rows[index], chunk, offset: offset, db))
             lastID = nextID(rows[index].first)
+            ids.append(lastID)
             chunk.bind(offset + 1, lastID)
         }
+        var inserted = rows.count
         do {
             try chunk.execute(db)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-            lastID = firstLastID
-            for index in rows.indices { try insertOne(rows[index], single, db) }
-            return
+            // OR FAIL kept the rows before the used id (SQLite inserts them in order).
+            inserted = min(max(0, Int(db.sqliteConnection.map { sqlite3_changes($0) } ?? 0)), rows.count)
+            lastID = inserted > 0 ? ids[inserted - 1] : ids[0] - 1
         }
-        for index in rows.indices {
+        for index in rows.startIndex..<rows.startIndex + inserted {
             let key = keys[index - rows.startIndex]
             addTotals(rows[index], key.0, blocked: key.blocked)
         }
+        for index in rows.startIndex + inserted..<rows.endIndex { try insertOne(rows[index], single, db) }
     }
 
     /// Inserts one row alone, at the next free id.

@@ -6,16 +6,19 @@ import Testing
 /// The writer's bulk paths: rows in multi-row INSERTs (`BatchInserter.chunkRows`
 /// at a time) and a new name by INSERT OR IGNORE.
 @Suite struct ChunkedInsertTests {
-    /// Three batches larger than a chunk; the third steps the clock back onto
-    /// the first's ids, so its chunks fail whole and go row by row to free ids.
+    /// Three batches larger than a chunk; the third steps the clock back to
+    /// 10 ms before the first, one millisecond per row, so its 11th row lands
+    /// on the first's first id: the rows before it stay in, the rest go row
+    /// by row to free ids.
     @Test func chunksThatLandOnUsedIdsAreWrittenRowByRow() throws {
         let directory = TemporaryDirectory()
         let writer = LogFixtures.writer(directory)
         let perBatch = BatchInserter.chunkRows * 2 + 5
         let earlier = LogFixtures.noon - 120_000
-        for (batch, milliseconds) in [earlier, LogFixtures.noon, earlier].enumerated() {
+        let stamps: [@Sendable (Int) -> Int64] = [{ _ in earlier }, { _ in LogFixtures.noon }, { earlier - 10 + Int64($0) }]
+        for (batch, stamp) in stamps.enumerated() {
             for index in 0..<perBatch {
-                writer.record(try LogFixtures.entry("n\(batch)-\(index).example.com"), atMilliseconds: milliseconds)
+                writer.record(try LogFixtures.entry("n\(batch)-\(index).example.com"), atMilliseconds: stamp(index))
             }
             #expect(writer.flush())
         }
@@ -32,7 +35,9 @@ import Testing
         #expect(distinctNames == 3 * perBatch)
         // Each row's name is the one it was logged with (binding offsets per row are right).
         #expect(Set(names).count == 3 * perBatch)
-        #expect(names.prefix(perBatch) == ArraySlice((0..<perBatch).map { "n0-\($0).example.com" }))
+        #expect(names.filter { $0.hasPrefix("n0-") } == (0..<perBatch).map { "n0-\($0).example.com" })
+        // The third batch's first ten rows come before the first batch's (earlier ids).
+        #expect(names.prefix(10) == ArraySlice((0..<10).map { "n2-\($0).example.com" }))
         let totals = try QueryLogReader(path: directory.database).apps()
         #expect(totals.reduce(0) { $0 + $1.queries } == Int64(3 * perBatch))
     }
