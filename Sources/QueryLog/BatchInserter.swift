@@ -5,15 +5,16 @@ import PinholeCore
 
 /// Turns entries into `queries` rows on the writer's connection: interns
 /// apps, identities, processes, names, domains, reasons, chains and sources
-/// (each looked up in memory first, so a steady stream costs one INSERT per
-/// row), assigns time-ordered ids, and keeps the `app_domains` totals.
+/// (each looked up in memory first, so a steady stream costs no more than
+/// the row's share of a multi-row INSERT), assigns time-ordered ids, and keeps the `app_domains` totals.
 /// Repeats within one window (same `RepeatKey`) are one row with a
 /// `count` (see `PendingRows`); a row never spans two commits.
 /// Used by the writer thread only.
 ///
 /// A row from a known process and name costs a few cheap hash lookups
-/// (`ProcessKey`, `WireName`, `ReasonKey`, the source) and one INSERT bound
-/// through the C API; the string-keyed caches in `+Interning` are the slow path.
+/// (`ProcessKey`, `WireName`, `ReasonKey`, the source) and a 32nd of an
+/// INSERT bound through the C API; the string-keyed caches in `+Interning`
+/// are the slow path.
 final class BatchInserter {
     let registrableDomain: @Sendable (String) -> String?
     // Slow path: keyed by what the tables are unique on.
