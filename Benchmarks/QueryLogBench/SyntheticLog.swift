@@ -83,6 +83,23 @@ struct SyntheticLog {
             decision: isBlocked ? blocked : allowed, answerFacts: facts)
     }
 
+    /// The `index`th entry of the distinct workload (scripts/bench-querylog-qps.sh's
+    /// "distinct"): one app asks for `names` names in turn, A, answered from the
+    /// cache, allowed, so no query repeats within a batch window and each is its own row.
+    func distinct(_ index: Int, names count: Int) -> QueryLogEntry {
+        let slot = index % count
+        let app = apps[0]
+        // As the QPS bench names them: one zone, so one registrable domain.
+        let name = "h\(slot).bench.test"
+        // Built per call: a table of 100,000 parsed queries would dwarf what is measured.
+        let query = try! DNSQuery.parse(DNSMessageBuilder.query(id: 1, name: name, type: DNSType.a))
+        var request = QueryRequest(query: query, transport: .udp, client: ClientEndpoint(ip: .v4(0x7F00_0001), port: 40000))
+        request.attribution = .attributed(app, socket: SocketOwner(uid: app.uid, inode: 1, cgroupID: 1))
+        return QueryLogEntry(
+            request: request, rcode: 0, source: .cache, latencyNanoseconds: 20_000, decision: allowed,
+            answerFacts: AnswerFacts(addresses: [IPAddress.v4(0xC000_0200 | UInt32(slot % 250 + 1))]))
+    }
+
     /// The cumulative shares of ranks 1…count under 1/rank^exponent.
     static func zipfCDF(_ count: Int, exponent: Double) -> [Double] {
         var weights = (1...count).map { 1 / pow(Double($0), exponent) }

@@ -3,7 +3,11 @@ import GRDB
 import PinholeCore
 import QueryLog
 
-// pinhole-querylog-bench [--rows N] [--rate R] [--seconds S] [--runs K] [--path FILE] [--keep]
+// pinhole-querylog-bench [--rows N] [--rate R] [--seconds S] [--runs K] [--path FILE] [--keep] [--distinct NAMES]
+//
+// --distinct NAMES loads the writer's worst case instead of the realistic
+// mix: one app cycling through NAMES names, so every query is its own row
+// (the per-row cost; run it under callgrind with --rows 300000 --seconds 0).
 //
 // 1. loads N synthetic rows through QueryLogWriter as fast as it takes them
 //    (the producer waits while the queue is over half full, so nothing drops):
@@ -19,6 +23,7 @@ var seconds = 60
 var runs = 7
 var path: String?
 var keep = false
+var distinctNames: Int?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -28,8 +33,9 @@ while let argument = arguments.popFirst() {
     case "--runs": runs = Int(arguments.popFirst() ?? "") ?? runs
     case "--path": path = arguments.popFirst()
     case "--keep": keep = true
+    case "--distinct": distinctNames = Int(arguments.popFirst() ?? "")
     default:
-        print("usage: pinhole-querylog-bench [--rows N] [--rate R] [--seconds S] [--runs K] [--path FILE] [--keep]")
+        print("usage: pinhole-querylog-bench [--rows N] [--rate R] [--seconds S] [--runs K] [--path FILE] [--keep] [--distinct NAMES]")
         exit(argument == "--help" ? 0 : 2)
     }
 }
@@ -63,7 +69,11 @@ let writer = QueryLogWriter(path: database, settings: settings(), registrableDom
 var start = Clock.now()
 var cpuStart = Clock.processCPU()
 for index in 0..<rows {
-    writer.record(log.next(), atMilliseconds: firstStamp + Int64(index) * (29 * day) / Int64(rows))
+    let entry = distinctNames.map { log.distinct(index, names: $0) } ?? log.next()
+    // The distinct workload is stamped as if at 50,000 q/s (names come back
+    // every few seconds, as in the daemon's run); the mix spreads over 29 days.
+    let stamp = distinctNames == nil ? firstStamp + Int64(index) * (29 * day) / Int64(rows) : now - day + Int64(index / 50)
+    writer.record(entry, atMilliseconds: stamp)
     if index % 1_000 == 0 {
         while writer.counters.queued > 32_000 { usleep(500) }
     }

@@ -1,18 +1,20 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PinholeCore
 
 /// Turns entries into `queries` rows on the writer's connection: interns
 /// apps, identities, processes, names, domains, reasons, chains and sources
-/// (each looked up in memory first, so a steady stream costs one INSERT per
-/// row), assigns time-ordered ids, and keeps the `app_domains` totals.
+/// (each looked up in memory first, so a steady stream costs no more than
+/// the row's share of a multi-row INSERT), assigns time-ordered ids, and keeps the `app_domains` totals.
 /// Repeats within one window (same `RepeatKey`) are one row with a
 /// `count` (see `PendingRows`); a row never spans two commits.
 /// Used by the writer thread only.
 ///
 /// A row from a known process and name costs a few cheap hash lookups
-/// (`ProcessKey`, `WireName`, `ReasonKey`, the source) and one INSERT bound
-/// through the C API; the string-keyed caches in `+Interning` are the slow path.
+/// (`ProcessKey`, `WireName`, `ReasonKey`, the source) and a 32nd of an
+/// INSERT bound through the C API; the string-keyed caches in `+Interning`
+/// are the slow path.
 final class BatchInserter {
     let registrableDomain: @Sendable (String) -> String?
     // Slow path: keyed by what the tables are unique on.
@@ -28,6 +30,8 @@ final class BatchInserter {
     private var recentProcesses: [ProcessKey: ResolvedProcess] = [:]
     private var wireNames: [WireName: (id: Int64, domainID: Int64, lastSeen: Int64)] = [:]
     private var decisionReasons: [ReasonKey: Int64] = [:]
+    /// The reason of the last row (of `decisionReasons`).
+    private var lastReason: (key: ReasonKey, id: Int64)?
     private var answerSources: [AnswerSource: Int64] = [:]
     /// The addresses blob of the row being inserted (reused).
     private var addressBuffer: [UInt8] = []
@@ -90,6 +94,7 @@ final class BatchInserter {
         recentProcesses = [:]
         wireNames = [:]
         decisionReasons = [:]
+        lastReason = nil
         answerSources = [:]
         lastID = 0
     }
@@ -98,42 +103,64 @@ final class BatchInserter {
     func insert(_ rows: [PendingRow], _ db: Database) throws {
         if lastID == 0 { lastID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM queries") ?? 0 }
         // One lookup per batch: GRDB's cache hashes the whole SQL text.
-        let statement = RawStatement(try db.cachedStatement(sql: Self.insertSQL))
-        for row in rows { try insert(row.entry, row, statement, db) }
+        let single = RawStatement(try db.cachedStatement(sql: Self.insertSQL))
+        var start = rows.startIndex
+        if rows.count >= Self.chunkRows {
+            let chunk = RawStatement(try db.cachedStatement(sql: Self.chunkSQL))
+            while rows.endIndex - start >= Self.chunkRows {
+                try insertChunk(rows[start..<start + Self.chunkRows], chunk, single, db)
+                start += Self.chunkRows
+            }
+        }
+        for index in start..<rows.endIndex { try insertOne(rows[index], single, db) }
     }
 
-    /// Inserts one row: `entry` (the first of `row`'s queries) and its repeats.
-    private func insert(_ entry: QueryLogEntry, _ row: PendingRow, _ statement: RawStatement, _ db: Database) throws {
-        let milliseconds = row.first
-        let process = try resolveProcess(entry, milliseconds: milliseconds, db)
-        let name = try resolveName(entry, milliseconds: milliseconds, db)
-        let decision: Decision = entry.decision.map { $0.allowed ? .allowed : .blocked } ?? .none
-        let reason = try entry.decision.map { try resolveReason($0, db) }
-        let answer = row.answer
-        let chain = try answer.aliases.isEmpty ? nil : chainID(answer.aliases.map(\.text).joined(separator: " "), db)
-        let source = try resolveSource(entry.source, db)
-        var flags: Int64 = QueryFlags.transport(entry.request.transport)
-        switch entry.source {
-        case .cache, .stale: flags |= QueryFlags.cached
-        default: break
+    /// Rows per multi-row INSERT: a statement's fixed cost (begin, halt,
+    /// reset: about a third of a row's instructions in one-row statements)
+    /// is shared by this many rows. 32 × 16 parameters is far below SQLite's limit.
+    static let chunkRows = 32
+
+    /// OR FAIL: a used id stops the statement with the rows before it kept.
+    /// With the default ABORT, SQLite keeps a statement journal to undo a
+    /// multi-row statement: a copy of every page it touches, written to a
+    /// temporary file (20 times the writes of the rows themselves).
+    static let chunkSQL = insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR FAIL INTO") + String(repeating: ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunkRows - 1)
+
+    /// Inserts `rows` (`chunkRows` of them) in one statement; when an id is
+    /// taken (the clock stepped back onto used ids) the statement stops
+    /// there, and the rest go one by one, each to the next free id.
+    private func insertChunk(_ rows: ArraySlice<PendingRow>, _ chunk: RawStatement, _ single: RawStatement, _ db: Database) throws {
+        var keys: [(AppDomain, blocked: Bool)] = []
+        keys.reserveCapacity(rows.count)
+        var ids: [Int64] = []
+        ids.reserveCapacity(rows.count)
+        // By index, not `for row in rows`: that copies (retains) every field of each row.
+        for index in rows.indices {
+            let offset = Int32(index - rows.startIndex) * Self.columns
+            keys.append(try bind(rows[index], chunk, offset: offset, db))
+            lastID = nextID(rows[index].first)
+            ids.append(lastID)
+            chunk.bind(offset + 1, lastID)
         }
-        AddressBlob.encode(answer.addresses, into: &addressBuffer)
-        statement.bind(2, process.appID)
-        statement.bind(3, process.processID)
-        statement.bind(4, name.id)
-        statement.bind(5, name.domainID)
-        statement.bind(6, Int64(entry.request.query.question.type))
-        statement.bind(7, Int64(entry.rcode))
-        statement.bind(8, decision.rawValue)
-        statement.bind(9, reason)
-        statement.bind(10, blob: addressBuffer)
-        statement.bind(11, chain)
-        statement.bind(12, source)
-        statement.bind(13, Int64(row.latencyNanoseconds / 1_000))
-        statement.bind(14, flags)
-        statement.bind(15, row.count)
-        statement.bind(16, row.count > 1 ? row.last - row.first : nil)
-        var id = nextID(milliseconds)
+        var inserted = rows.count
+        do {
+            try chunk.execute(db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            // OR FAIL kept the rows before the used id (SQLite inserts them in order).
+            inserted = min(max(0, Int(db.sqliteConnection.map { sqlite3_changes($0) } ?? 0)), rows.count)
+            lastID = inserted > 0 ? ids[inserted - 1] : ids[0] - 1
+        }
+        for index in rows.startIndex..<rows.startIndex + inserted {
+            let key = keys[index - rows.startIndex]
+            addTotals(rows[index], key.0, blocked: key.blocked)
+        }
+        for index in rows.startIndex + inserted..<rows.endIndex { try insertOne(rows[index], single, db) }
+    }
+
+    /// Inserts one row alone, at the next free id.
+    private func insertOne(_ row: borrowing PendingRow, _ statement: RawStatement, _ db: Database) throws {
+        let key = try bind(row, statement, offset: 0, db)
+        var id = nextID(row.first)
         // A clock that stepped back can land on ids already used: take the next free one.
         while true {
             statement.bind(1, id)
@@ -145,8 +172,51 @@ final class BatchInserter {
             }
         }
         lastID = id
-        batchTotals[AppDomain(app: process.appID, domain: name.domainID), default: Totals()]
-            .add(queries: row.count, blocked: decision == .blocked ? row.count : 0, first: row.first, last: row.last)
+        addTotals(row, key.0, blocked: key.blocked)
+    }
+
+    /// Parameters per row in `insertSQL`.
+    static let columns: Int32 = 16
+
+    /// Binds everything of `row` but its id (parameter `offset + 1`) to
+    /// parameters `offset + 2…16`: `entry` (the first of `row`'s queries)
+    /// and its repeats. Returns the row's `app_domains` key.
+    private func bind(_ row: borrowing PendingRow, _ statement: RawStatement, offset: Int32, _ db: Database) throws -> (AppDomain, blocked: Bool) {
+        let milliseconds = row.first
+        let process = try resolveProcess(row.entry, milliseconds: milliseconds, db)
+        let name = try resolveName(row.entry, milliseconds: milliseconds, db)
+        let decision: Decision = row.entry.decision.map { $0.allowed ? .allowed : .blocked } ?? .none
+        let reason = try row.entry.decision.map { try resolveReason($0, db) }
+        let answer = row.answer
+        let chain = try answer.aliases.isEmpty ? nil : chainID(answer.aliases.map(\.text).joined(separator: " "), db)
+        let source = try resolveSource(row.entry.source, db)
+        var flags: Int64 = QueryFlags.transport(row.entry.request.transport)
+        switch row.entry.source {
+        case .cache, .stale: flags |= QueryFlags.cached
+        default: break
+        }
+        AddressBlob.encode(answer.addresses, into: &addressBuffer)
+        statement.bind(offset + 2, process.appID)
+        statement.bind(offset + 3, process.processID)
+        statement.bind(offset + 4, name.id)
+        statement.bind(offset + 5, name.domainID)
+        statement.bind(offset + 6, Int64(row.entry.request.query.question.type))
+        statement.bind(offset + 7, Int64(row.entry.rcode))
+        statement.bind(offset + 8, decision.rawValue)
+        statement.bind(offset + 9, reason)
+        statement.bind(offset + 10, blob: addressBuffer)
+        statement.bind(offset + 11, chain)
+        statement.bind(offset + 12, source)
+        statement.bind(offset + 13, Int64(row.latencyNanoseconds / 1_000))
+        statement.bind(offset + 14, flags)
+        statement.bind(offset + 15, row.count)
+        statement.bind(offset + 16, row.count > 1 ? row.last - row.first : nil)
+        return (AppDomain(app: process.appID, domain: name.domainID), decision == .blocked)
+    }
+
+    /// Counts an inserted row in this batch's `app_domains` totals.
+    private func addTotals(_ row: borrowing PendingRow, _ key: AppDomain, blocked: Bool) {
+        batchTotals[key, default: Totals()].add(queries: row.count, blocked: blocked ? row.count : 0, first: row.first, last: row.last)
     }
 
     /// The app and process ids of the entry's attribution: from
@@ -179,9 +249,17 @@ final class BatchInserter {
 
     private func resolveReason(_ decision: PolicyDecision, _ db: Database) throws -> Int64 {
         let key = ReasonKey(decision)
-        if let id = decisionReasons[key] { return id }
-        let id = try reasonID(StoredReason(decision), db)
-        decisionReasons[key] = id
+        // Most rows carry the previous row's reason (policy hands out shared
+        // values): comparing costs a tenth of hashing the strings.
+        if let last = lastReason, last.key == key { return last.id }
+        let id: Int64
+        if let known = decisionReasons[key] {
+            id = known
+        } else {
+            id = try reasonID(StoredReason(decision), db)
+            decisionReasons[key] = id
+        }
+        lastReason = (key, id)
         return id
     }
 

@@ -50,6 +50,9 @@ struct ResolvedProcess {
     /// Whether `other` has the fields `identities` stores (the key covers pid, start time and uid).
     func matches(_ other: AppIdentity?) -> Bool {
         guard let app, let other else { return app == nil && other == nil }
+        // The attribution cache hands out the same value: `==` is then one
+        // pointer comparison (shared storage), not nine string comparisons.
+        if app == other { return true }
         return app.key == other.key && app.executable == other.executable && app.executableState == other.executableState
             && app.cgroupPath == other.cgroupPath && app.unit == other.unit && app.userUnit == other.userUnit
             && app.slice == other.slice && app.flatpakID == other.flatpakID && app.snapName == other.snapName

@@ -14,21 +14,30 @@ struct PendingRows {
 
     /// Adds the entries at `indices` of `items`.
     mutating func add(_ items: [EntryQueue.Item], at indices: [Int]) {
-        // Borrowed through the buffer: `let entry = items[i].entry` would retain every string of it.
         items.withUnsafeBufferPointer { buffer in
             for index in indices {
-                let answer = buffer[index].entry.answer
-                let key = RepeatKey(buffer[index].entry, answer: answer)
+                // One copy of the entry (a new row keeps it): reading
+                // `buffer[index].entry` for each use copied the whole item each time.
+                let entry = buffer[index].entry
+                let answer = entry.answer
+                let key = RepeatKey(entry, answer: answer)
                 let milliseconds = buffer[index].milliseconds
-                if let row = rowOf[key] {
-                    rows[row].add(milliseconds: milliseconds, latencyNanoseconds: buffer[index].entry.latencyNanoseconds)
+                // One hash and probe per query (a lookup, then an insert for a new row, took two).
+                if let row = Self.claim(&rowOf[key, default: -1], next: rows.count) {
+                    rows[row].add(milliseconds: milliseconds, latencyNanoseconds: entry.latencyNanoseconds)
                 } else {
-                    rowOf[key] = rows.count
-                    rows.append(PendingRow(entry: buffer[index].entry, answer: answer, milliseconds: milliseconds))
+                    rows.append(PendingRow(entry: entry, answer: answer, milliseconds: milliseconds))
                 }
             }
         }
         queries += indices.count
+    }
+
+    /// The row already in `slot`, or nil after putting `next` there (-1: the slot is new).
+    private static func claim(_ slot: inout Int, next: Int) -> Int? {
+        if slot >= 0 { return slot }
+        slot = next
+        return nil
     }
 
     /// Empties it for the next window (keeping the storage).

@@ -131,7 +131,9 @@ public final class QueryLogWriter: QueryLogSink, @unchecked Sendable {
     private func collect(_ items: [EntryQueue.Item]) {
         // Indices, not a filtered copy, and entries borrowed through the
         // buffer: copying an entry retains each of its strings.
-        let kept = items.withUnsafeBufferPointer { buffer in buffer.indices.filter { shouldLog(buffer[$0].entry) } }
+        let filters = !settings.ignoredNames.isEmpty || !settings.ignoredApps.isEmpty || settings.shouldLog != nil
+        // No filter (the usual case): no look at the entries (each look copied one).
+        let kept = !filters ? Array(items.indices) : items.withUnsafeBufferPointer { buffer in buffer.indices.filter { shouldLog(buffer[$0].entry) } }
         let skipped = items.count - kept.count
         if skipped > 0 {
             add(ignored: UInt64(skipped))

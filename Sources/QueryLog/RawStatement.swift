@@ -31,10 +31,23 @@ struct RawStatement {
             sqlite3_bind_null(handle, index)
             return
         }
-        // SQLITE_TRANSIENT: the destructor value -1 (the C macro does not import).
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+        _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
     }
+
+    /// Binds a copy of `text`.
+    func bind(_ index: Int32, text: String) {
+        _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, Self.transient) }
+    }
+
+    /// The rowid the statement just inserted, or nil when it changed no row
+    /// (an INSERT OR IGNORE that met a conflict).
+    func insertedRowID(_ db: Database) -> Int64? {
+        guard let connection = db.sqliteConnection, sqlite3_changes(connection) > 0 else { return nil }
+        return sqlite3_last_insert_rowid(connection)
+    }
+
+    /// SQLITE_TRANSIENT (SQLite copies the value): the destructor value -1 (the C macro does not import).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Runs the statement to completion and resets it; throws the step's
     /// error (extended code, message) after resetting, so it can run again.
