@@ -11,8 +11,8 @@
 #      warm-up, cache size raised to hold them), so no name repeats within a
 #      window and every query is its own row: coalescing cannot help, this is
 #      the writer's worst case.
-#    Last run (2 shared cores): hot 0.91x (CPU/query 7.31 vs 5.88 us),
-#    distinct 0.44x (12.51 vs 6.21 us); QPS varies ~15% between rounds on
+#    Last run (2 shared cores): hot 0.999x (CPU/query 7.77 vs 6.46 us),
+#    distinct 0.62x (12.22 vs 6.57 us); QPS varies ~15% between rounds on
 #    this box, so ROUNDS=5 is worth it for the hot ratio.
 # 2. entries dropped at a sustained fixed rate (default 50,000 q/s for 60 s,
 #    dnsperf -Q) with the log on, read from pinholed's control socket, once
