@@ -146,7 +146,7 @@ let package = Package(
         // ProcessAttributor (make bench-attribution).
         .executableTarget(
             name: "pinhole-attribution-bench",
-            dependencies: ["Attribution", "PinholeCore"],
+            dependencies: ["Attribution", "PinholeCore", "BenchSupport"],
             path: "Benchmarks/AttributionBench"
         ),
 
@@ -154,7 +154,7 @@ let package = Package(
         // release build (make bench-policy).
         .executableTarget(
             name: "pinhole-policy-bench",
-            dependencies: ["PinholeCore", "PinholeDaemon"],
+            dependencies: ["PinholeCore", "PinholeDaemon", "BenchSupport"],
             path: "Benchmarks/PolicyBench"
         ),
 
@@ -163,7 +163,7 @@ let package = Package(
         // 20,000 pins/s, 100,000+ live elements (make bench-enforcement).
         .executableTarget(
             name: "pinhole-enforcement-bench",
-            dependencies: ["Enforcement", "PinholeCore"],
+            dependencies: ["Enforcement", "PinholeCore", "BenchSupport"],
             path: "Benchmarks/EnforcementBench"
         ),
 
@@ -171,8 +171,14 @@ let package = Package(
         // filtered reads, sustained writer rate, release build (make bench-querylog).
         .executableTarget(
             name: "pinhole-querylog-bench",
-            dependencies: ["QueryLog", "PinholeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["QueryLog", "PinholeCore", "BenchSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/QueryLogBench"
+        ),
+
+        // Clocks and the seeded PRNG the benchmarks share.
+        .target(
+            name: "BenchSupport",
+            path: "Benchmarks/BenchSupport"
         ),
 
         // Helpers shared by the test targets: fake upstreams, the daemon as a child process, dig.

@@ -1,3 +1,4 @@
+import BenchSupport
 import Glibc
 
 /// `count` idle processes in the bench's cgroup, each with a few open

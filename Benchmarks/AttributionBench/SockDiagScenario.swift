@@ -1,3 +1,4 @@
+import BenchSupport
 import Attribution
 import Glibc
 import PinholeCore

@@ -1,3 +1,4 @@
+import BenchSupport
 import Glibc
 import Synchronization
 
@@ -39,11 +40,7 @@ extension String {
 }
 
 /// CLOCK_MONOTONIC in nanoseconds.
-@inline(__always) func nowNanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
+@inline(__always) func nowNanoseconds() -> UInt64 { BenchClock.now() }
 
 /// A counter or timestamp closures on other threads can share.
 final class Counter: Sendable {

@@ -1,17 +1,13 @@
+import BenchSupport
+
 /// Blocklist-like names from a fixed seed (SplitMix64): 2–4 labels,
 /// 20–35 characters, like the entries of the big hosts lists.
 struct NameGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        value = (value ^ (value >> 27)) &* 0x94d0_49bb_1331_11eb
-        return value ^ (value >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     private static let words = [
         "ads", "track", "metrics", "telemetry", "pixel", "cdn", "stats", "analytics", "beacon", "log",

@@ -1,3 +1,4 @@
+import BenchSupport
 import DNSWire
 import PinholeCore
 
@@ -121,23 +122,6 @@ struct SyntheticLog {
         }
         return low
     }
-}
-
-/// A small fast PRNG with a fixed seed.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        value = (value ^ (value >> 27)) &* 0x94d0_49bb_1331_11eb
-        return value ^ (value >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 #if canImport(Glibc)

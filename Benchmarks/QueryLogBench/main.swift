@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import GRDB
 import PinholeCore
@@ -66,8 +67,8 @@ let firstStamp = now - 29 * day
 // 1. Load.
 print("loading \(rows) rows into \(database) …")
 let writer = QueryLogWriter(path: database, settings: settings(), registrableDomain: lastTwoLabels)
-var start = Clock.now()
-var cpuStart = Clock.processCPU()
+var start = BenchClock.now()
+var cpuStart = BenchClock.processCPU()
 for index in 0..<rows {
     let entry = distinctNames.map { log.distinct(index, names: $0) } ?? log.next()
     // The distinct workload is stamped as if at 50,000 q/s (names come back
@@ -78,12 +79,12 @@ for index in 0..<rows {
         while writer.counters.queued > 32_000 { usleep(500) }
     }
     if index % 1_000_000 == 0, index > 0 {
-        print("  \(index / 1_000_000)M rows, \(Int(Double(index) / (Double(Clock.now() - start) / 1e9))) rows/s")
+        print("  \(index / 1_000_000)M rows, \(Int(Double(index) / (Double(BenchClock.now() - start) / 1e9))) rows/s")
     }
 }
 writer.flush(timeout: .seconds(600))
-let loadSeconds = Double(Clock.now() - start) / 1e9
-let loadCPU = Double(Clock.processCPU() - cpuStart) / 1e9
+let loadSeconds = Double(BenchClock.now() - start) / 1e9
+let loadCPU = Double(BenchClock.processCPU() - cpuStart) / 1e9
 // Read before close(): the thread is gone after it.
 let writerCPU = Double(ThreadCPU.nanoseconds(named: "pinhole-qlog") ?? 0) / 1e9
 writer.close()
@@ -109,22 +110,22 @@ let appX = log.apps[9].key
 let since = try TimeExpression("1d").milliseconds(now: QueryLogSettings.wallClockMilliseconds())
 let headline = QueryFilter(app: appX, domain: try DomainPattern("*.example.com"), since: since)
 var found = 0
-let firstRead = try Clock.medianMilliseconds(runs: 1) { found = try reader.entries(filter: headline, limit: 50).count }
-let headlineTime = try Clock.medianMilliseconds(runs: runs) { _ = try reader.entries(filter: headline, limit: 50) }
+let firstRead = try BenchClock.medianMilliseconds(runs: 1) { found = try reader.entries(filter: headline, limit: 50).count }
+let headlineTime = try BenchClock.medianMilliseconds(runs: runs) { _ = try reader.entries(filter: headline, limit: 50) }
 var appCount = 0
-let appsTime = try Clock.medianMilliseconds(runs: runs) { appCount = try reader.apps().count }
+let appsTime = try BenchClock.medianMilliseconds(runs: runs) { appCount = try reader.apps().count }
 var domainCount = 0
-let domainsTime = try Clock.medianMilliseconds(runs: runs) { domainCount = try reader.domains(app: appX).count }
-let domainsWeekTime = try Clock.medianMilliseconds(runs: runs) {
+let domainsTime = try BenchClock.medianMilliseconds(runs: runs) { domainCount = try reader.domains(app: appX).count }
+let domainsWeekTime = try BenchClock.medianMilliseconds(runs: runs) {
     _ = try reader.domains(app: appX, since: QueryLogSettings.wallClockMilliseconds() - 7 * day)
 }
-let blockedTime = try Clock.medianMilliseconds(runs: runs) { _ = try reader.entries(filter: QueryFilter(decision: .blocked), limit: 50) }
-let newestTime = try Clock.medianMilliseconds(runs: runs) { _ = try reader.entries(limit: 50) }
-let hostTime = try Clock.medianMilliseconds(runs: runs) {
+let blockedTime = try BenchClock.medianMilliseconds(runs: runs) { _ = try reader.entries(filter: QueryFilter(decision: .blocked), limit: 50) }
+let newestTime = try BenchClock.medianMilliseconds(runs: runs) { _ = try reader.entries(limit: 50) }
+let hostTime = try BenchClock.medianMilliseconds(runs: runs) {
     _ = try reader.entries(filter: QueryFilter(domain: try DomainPattern("h7.example.com")), limit: 50)
 }
 var page = try reader.entries(filter: QueryFilter(app: appX), limit: 50)
-let pageTime = try Clock.medianMilliseconds(runs: runs) {
+let pageTime = try BenchClock.medianMilliseconds(runs: runs) {
     page = try reader.entries(filter: QueryFilter(app: appX), limit: 50, before: page.last?.id)
 }
 
@@ -134,22 +135,22 @@ let sustained = QueryLogWriter(path: database, settings: settings(), registrable
 let tick = 10_000_000 as UInt64  // 10 ms
 let perTick = rate / 100
 var maxQueued = 0
-start = Clock.now()
-cpuStart = Clock.processCPU()
+start = BenchClock.now()
+cpuStart = BenchClock.processCPU()
 var generated: UInt64 = 0
 var producerNanoseconds: UInt64 = 0
 for step in 0..<(seconds * 100) {
     let due = start + UInt64(step) * tick
-    while Clock.now() < due { usleep(200) }
-    let before = Clock.now()
+    while BenchClock.now() < due { usleep(200) }
+    let before = BenchClock.now()
     for _ in 0..<perTick { sustained.record(log.next()) }
-    producerNanoseconds += Clock.now() - before
+    producerNanoseconds += BenchClock.now() - before
     generated += UInt64(perTick)
     maxQueued = max(maxQueued, sustained.counters.queued)
 }
 sustained.flush(timeout: .seconds(60))
-let feedSeconds = Double(Clock.now() - start) / 1e9
-let feedCPU = Double(Clock.processCPU() - cpuStart) / 1e9
+let feedSeconds = Double(BenchClock.now() - start) / 1e9
+let feedCPU = Double(BenchClock.processCPU() - cpuStart) / 1e9
 sustained.close()
 let fed = sustained.counters
 

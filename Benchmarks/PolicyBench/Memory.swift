@@ -1,15 +1,5 @@
 import Glibc
 
-/// CLOCK_MONOTONIC and /proc/self/status readings.
-enum Clock {
-    /// Nanoseconds.
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-    }
-}
-
 /// Resident memory of this process, from /proc/self/status.
 enum Memory {
     /// VmRSS (now) and VmHWM (peak) in bytes.
