@@ -23,9 +23,12 @@ public enum ProfileInstaller {
         try install(text, name: name, directory: directory, overwrite: overwrite, permissions: 0o644)
     }
 
-    /// `install` with the new file's permission bits.
+    /// `install` with the new file's permission bits and, when given, its
+    /// owner and group (those of the file it replaces).
     @discardableResult
-    static func install(_ text: String, name: String, directory: String, overwrite: Bool, permissions: mode_t) throws(Failure) -> String {
+    static func install(
+        _ text: String, name: String, directory: String, overwrite: Bool, permissions: mode_t, owner: (uid: uid_t, gid: gid_t)? = nil
+    ) throws(Failure) -> String {
         let target = directory.hasSuffix("/") ? directory + name + ".toml" : "\(directory)/\(name).toml"
         if !overwrite, access(target, F_OK) == 0 {
             throw Failure(path: target, message: "a profile with this name exists; pass --force to replace it, or --name for another name")
@@ -49,6 +52,15 @@ public enum ProfileInstaller {
                 throw Failure(path: temporary, message: "write failed: \(reason)")
             }
             written += count
+        }
+        // The replaced file's owner, before the mode: a chown may clear set-id bits.
+        // Only root may give a file away; anyone else (`pinhole suggest --write
+        // --force` as a profile's group member) gets EPERM and the file becomes
+        // theirs, as with any editor's save, so that is not an error.
+        if let owner, fchown(fd, owner.uid, owner.gid) != 0, errno != EPERM {
+            let reason = errorText()
+            close(fd)
+            throw Failure(path: temporary, message: "cannot give it the owner \(owner.uid):\(owner.gid) of \(target): \(reason)")
         }
         // Profiles are read by pinholed; 0644 like the shipped ones, or what the replaced file had.
         fchmod(fd, permissions)
@@ -75,12 +87,14 @@ public enum ProfileInstaller {
     }
 
     /// Replaces the file at `path` (a `.toml` in its directory) with `text`,
-    /// atomically, keeping the file's permission bits.
+    /// atomically, keeping the file's permission bits and (as root) its owner and group.
     public static func replace(_ text: String, at path: String) throws(Failure) {
         let (directory, name) = split(path)
         var info = stat()
-        let permissions = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
-        try install(text, name: name, directory: directory, overwrite: true, permissions: permissions)
+        let exists = stat(path, &info) == 0
+        try install(
+            text, name: name, directory: directory, overwrite: true, permissions: exists ? info.st_mode & 0o7777 : 0o644,
+            owner: exists ? (info.st_uid, info.st_gid) : nil)
     }
 
     /// Removes the profile at `path` (one the caller created) and syncs the directory.
