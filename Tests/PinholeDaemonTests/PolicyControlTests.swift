@@ -89,9 +89,15 @@ import Testing
         #expect(!(try folder.text("shop.toml").contains("x.example")))
         #expect(owner() == (4242, 4343, 0o664), "the put-back file keeps the owner too")
 
-        // ProfileInstaller on its own (pinhole suggest --write --force).
-        try ProfileInstaller.replace("[match]\nunit = \"shop.service\"\n", at: shopPath)
+        // `pinhole suggest --write --force` replaces it through ProfileInstaller too.
+        try ProfileInstaller.install("[match]\nunit = \"shop.service\"\n", name: "shop", directory: folder.profiles.path, overwrite: true)
         #expect(owner() == (4242, 4343, 0o664))
+        #expect(try folder.text("shop.toml") == "[match]\nunit = \"shop.service\"\n")
+        // A new profile is root's, 0644.
+        try ProfileInstaller.install("[match]\nunit = \"new.service\"\n", name: "new", directory: folder.profiles.path, overwrite: true)
+        var info = stat()
+        #expect(stat(folder.profiles.appendingPathComponent("new.toml").path, &info) == 0)
+        #expect(info.st_uid == 0 && info.st_mode & 0o7777 == 0o644)
     }
 
     @Test func aUnitGetsANewProfileAndOtherNamesAreRefusedWithTheCloseOnes() throws {
