@@ -4,11 +4,14 @@ import QueryLog
 /// How `pinhole log` prints queries: a table fitted to the terminal, JSON
 /// lines, or CSV. Pure: the caller writes the text.
 public enum QueryLogOutput {
-    /// The table's columns: time, app, pid, name, type, decision, reason.
+    /// The table's columns: time, app, pid, name, type, via (transport),
+    /// decision, reason. VIA is mostly `udp`, so under 100 columns it is the
+    /// first thing left out rather than cut names and reasons further.
     static let columns = [
         TextTable.Column("TIME", minimumWidth: .max), TextTable.Column("APP", minimumWidth: 10, weight: 0.9, keepsEndOfPaths: true),
         TextTable.Column("PID", minimumWidth: .max, alignRight: true), TextTable.Column("NAME", minimumWidth: 14, weight: 1.6, keepsEnd: true),
-        TextTable.Column("TYPE", minimumWidth: .max), TextTable.Column("DECISION", minimumWidth: .max),
+        TextTable.Column("TYPE", minimumWidth: .max), TextTable.Column("VIA", minimumWidth: .max, droppedBelow: 100),
+        TextTable.Column("DECISION", minimumWidth: .max),
         TextTable.Column("REASON", minimumWidth: 12, weight: 1.3),
     ]
 
@@ -31,7 +34,7 @@ public enum QueryLogOutput {
     /// For `--follow`: widths fixed up front (rows arrive one by one) from
     /// typical cells, fitted to the terminal; the header line with them.
     public static func followLayout(terminal: Terminal) -> (table: TextTable, widths: [Int], header: String) {
-        let typical = ["13:00:05", String(repeating: "a", count: 24), "1234567", String(repeating: "n", count: 36), "AAAA",
+        let typical = ["13:00:05", String(repeating: "a", count: 24), "1234567", String(repeating: "n", count: 36), "AAAA", "udp",
                        "blocked", String(repeating: "r", count: 60)]
         let table = TextTable(columns: columns, rows: [typical])
         let widths = table.widths(fitting: terminal.width)
@@ -42,8 +45,18 @@ public enum QueryLogOutput {
     public static func cells(_ record: LogRecord, timeZone: TimeZone = .current, now: Int64 = QueryLogSettings.wallClockMilliseconds()) -> [String] {
         [
             TimeText.short(record.ms, now: now, timeZone: timeZone), record.app, record.pid.map { $0 == 0 ? "-" : String($0) } ?? "-",
-            nameText(record), record.type ?? String(record.qtype), record.decision, reasonText(record),
+            nameText(record), record.type ?? String(record.qtype), transportText(record), record.decision, reasonText(record),
         ]
+    }
+
+    /// The VIA cell: `udp`, `tcp` or `vl` (varlink, kept short so the column
+    /// stays 3 wide); `-` for a record without one (a stream from an older pinholed).
+    static func transportText(_ record: LogRecord) -> String {
+        switch record.transport {
+        case nil: return "-"
+        case "varlink": return "vl"
+        case let other?: return other
+        }
     }
 
     /// The name, with "×N" when the row stands for N > 1 repeats (the

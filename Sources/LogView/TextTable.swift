@@ -1,7 +1,8 @@
 /// A plain-text table fitted to a width: columns as wide as their widest
-/// cell, and when the whole is too wide, the widest shrinkable column
-/// (weighted) loses a character at a time (its cells end in "…") until the table fits or
-/// every column is at its minimum.
+/// cell, and when the whole is too wide, first the optional columns are
+/// left out (those whose `droppedBelow` exceeds the width), then the widest
+/// shrinkable column (weighted) loses a character at a time (its cells end
+/// in "…") until the table fits or every column is at its minimum.
 public struct TextTable: Sendable {
     /// One column: its header and how far it may shrink.
     public struct Column: Sendable {
@@ -19,10 +20,13 @@ public struct TextTable: Sendable {
         /// executable's name stays ("…bin/dig"); other cells (app keys such as
         /// "app-firefox.scope") at the end.
         public var keepsEndOfPaths: Bool
+        /// An optional detail: left out (width 0, and its gap) when the table
+        /// does not fit whole and the width is under this; nil: always shown.
+        public var droppedBelow: Int?
 
         public init(
             _ title: String, minimumWidth: Int = 4, alignRight: Bool = false, weight: Double = 1, keepsEnd: Bool = false,
-            keepsEndOfPaths: Bool = false
+            keepsEndOfPaths: Bool = false, droppedBelow: Int? = nil
         ) {
             self.title = title
             self.minimumWidth = minimumWidth
@@ -30,6 +34,7 @@ public struct TextTable: Sendable {
             self.weight = weight
             self.keepsEnd = keepsEnd
             self.keepsEndOfPaths = keepsEndOfPaths
+            self.droppedBelow = droppedBelow
         }
     }
 
@@ -43,13 +48,19 @@ public struct TextTable: Sendable {
         self.rows = rows
     }
 
-    /// Column widths that fit `width` as well as the minimums allow.
+    /// Column widths that fit `width` as well as the minimums allow; 0 for a
+    /// column left out (`line` skips it with its gap).
     public func widths(fitting width: Int) -> [Int] {
         var widths = columns.indices.map { column in
             ([columns[column].title] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
-        let floors = columns.indices.map { min(columns[$0].minimumWidth, widths[$0]) }
         var total = widths.reduce(0, +) + Self.gap * max(0, columns.count - 1)
+        // Optional details go before any cell is cut.
+        for index in columns.indices where total > width && width < (columns[index].droppedBelow ?? .min) {
+            total -= widths[index] + Self.gap
+            widths[index] = 0
+        }
+        let floors = columns.indices.map { min(columns[$0].minimumWidth, widths[$0]) }
         while total > width {
             // The widest (by weight) column that can still give; ties: the rightmost.
             func share(_ index: Int) -> (Double, Int) { (Double(widths[index]) / columns[index].weight, index) }
@@ -70,7 +81,7 @@ public struct TextTable: Sendable {
     /// One row laid out in `widths` (from `widths(fitting:)`): cells cut with "…", padded, right-aligned where the column says.
     public func line(_ cells: [String], widths: [Int]) -> String {
         var parts: [String] = []
-        for (index, cell) in cells.enumerated() {
+        for (index, cell) in cells.enumerated() where widths[index] > 0 || columns[index].droppedBelow == nil {
             let column = columns[index]
             let fitted = column.keepsEnd || (column.keepsEndOfPaths && cell.hasPrefix("/"))
                 ? Self.truncateStart(cell, to: widths[index]) : Self.truncate(cell, to: widths[index])

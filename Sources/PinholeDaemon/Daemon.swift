@@ -74,17 +74,21 @@ public enum Daemon {
             SystemdNotifier.ready(status: statusLine())
         }
 
+        // Varlink's search domains: read again at each reload.
+        let search = config.varlink.enabled ? SearchDomainSource(config: config, configPath: configPath, logger: logger) : nil
+        let rereadSettings: @Sendable () -> Void = { search?.reload() }
         let policyControl = loadedPolicy.flatMap { loaded in
             policy.map {
                 PolicyControl(
                     settings: config.policy, store: $0, initial: loaded, logger: logger, onReload: { governor?.policyChanged() },
-                    willReload: { SystemdNotifier.reloading() }, didReload: { SystemdNotifier.reloaded(status: statusLine()) })
+                    willReload: { SystemdNotifier.reloading() }, didReload: { SystemdNotifier.reloaded(status: statusLine()) },
+                    rereadSettings: rereadSettings)
             }
         }
         // The SIGHUP trap of the reload service is the second part.
         let readiness = Readiness(parts: 2, whenReady: ready)
         // Varlink first: status reports whether its socket is served.
-        let varlink = await VarlinkSetup.start(config, pipeline: pipeline, group: group, logger: logger)
+        let varlink = await VarlinkSetup.start(config, search: search, pipeline: pipeline, group: group, logger: logger)
         let control = await ControlSetup(
             config: config, upstreams: upstreams, queryLog: queryLog, cache: cache, forwarder: forwarder, policy: policyControl, started: started,
             varlinkSocket: varlink == nil ? nil : config.varlink.socket
@@ -99,7 +103,8 @@ public enum Daemon {
         if let dohAddresses { members.append(.init(service: dohAddresses)) }
         members.append(.init(service: ListenerService(listeners: listeners, onStart: readiness.arrive)))
         // Always: without a policy SIGHUP still must not kill pinholed.
-        members.append(.init(service: PolicyReloadService(control: policyControl, logger: logger, status: statusLine, onTrapped: readiness.arrive)))
+        members.append(.init(service: PolicyReloadService(
+            control: policyControl, logger: logger, status: statusLine, onTrapped: readiness.arrive, rereadSettings: rereadSettings)))
         if let varlink { members.append(.init(service: VarlinkService(server: varlink))) }
         if let control { members.append(.init(service: ControlService(server: control))) }
         // Last, so it hears of a graceful shutdown first and says STOPPING=1.

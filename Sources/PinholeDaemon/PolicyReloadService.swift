@@ -11,7 +11,8 @@ import UnixSignals
 ///
 /// SIGHUP is trapped even with `[policy] enabled = false` (no `control`):
 /// `systemctl reload` must never kill the daemon (SIGHUP's default action);
-/// it then logs that there is nothing to reload and still says
+/// it then re-reads only varlink's search domains, logs that there is
+/// nothing (else) to reload and still says
 /// RELOADING=1/READY=1, which systemd waits for.
 struct PolicyReloadService: Service {
     /// nil when the policy is off.
@@ -21,6 +22,9 @@ struct PolicyReloadService: Service {
     var status: @Sendable () -> String = { "" }
     /// Called once SIGHUP is trapped (from then on it reloads, never kills).
     var onTrapped: @Sendable () -> Void = {}
+    /// With the policy off, what a SIGHUP still re-reads (with it on,
+    /// `control.reload` calls its own `rereadSettings`).
+    var rereadSettings: @Sendable () -> Void = {}
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -30,7 +34,8 @@ struct PolicyReloadService: Service {
                 _ = control.reload(reason: "SIGHUP")
             } else {
                 SystemdNotifier.reloading()
-                logger.notice("SIGHUP: nothing to reload (policy.enabled = false); pinhole.toml is read only at start")
+                rereadSettings()
+                logger.notice("SIGHUP: nothing to reload (policy.enabled = false); pinhole.toml is read only at start, but for varlink's search domains")
                 SystemdNotifier.reloaded(status: status())
             }
         }

@@ -42,6 +42,36 @@ import Testing
         #expect(lines[1].contains("binary  4242"), "the executable's name stays: \(lines[1])")
     }
 
+    /// VIA (the transport) shows on a wide terminal, and is the first thing
+    /// left out under 100 columns, before names and reasons are cut further.
+    @Test func theTransportColumnShowsWhenWideAndGoesFirstWhenNarrow() throws {
+        var records = [("udp", "a.example"), ("tcp", "b.example"), ("varlink", "c.example"), (nil, "d.example")].enumerated().map { index, pair in
+            var record = Self.record(Int64(index), name: pair.1, reason: String(repeating: "r", count: 50))
+            record.transport = pair.0
+            return record
+        }
+        let wide = QueryLogOutput.table(records, terminal: Terminal(width: 100, colour: false), timeZone: Self.utc, now: records[0].ms)
+        let via = try #require(wide[0].range(of: "VIA")).lowerBound.utf16Offset(in: wide[0])
+        #expect(wide[0].contains("TYPE  VIA  DECISION"), "\(wide[0])")
+        let cells = wide.dropFirst().map { String($0.dropFirst(via).prefix(5)) }
+        #expect(cells == ["udp  ", "tcp  ", "vl   ", "-    "], "\(wide)")
+        for line in wide { #expect(line.count <= 100, "\(line.count): \(line)") }
+
+        let narrow = QueryLogOutput.table(records, terminal: Terminal(width: 99, colour: false), timeZone: Self.utc, now: records[0].ms)
+        #expect(!narrow[0].contains("VIA") && narrow[0].contains("TYPE  DECISION"), "\(narrow[0])")
+        #expect(narrow[1].contains("  A     allowed   rrr"), "no cell left of the column: \(narrow[1])")
+        #expect(narrow[1].count == 99, "the freed width goes to the reason: \(narrow[1])")
+        // A table that fits whole keeps it however narrow the terminal.
+        records[0].reason = "short"
+        let fits = QueryLogOutput.table([records[0]], terminal: Terminal(width: 80, colour: false), timeZone: Self.utc, now: records[0].ms)
+        #expect(fits[1].hasSuffix("A     udp  allowed   short"), "\(fits[1])")
+        // --follow fixes its widths up front: VIA from 100 columns.
+        #expect(QueryLogOutput.followLayout(terminal: Terminal(width: 100, colour: false)).header.contains("  VIA  "))
+        let follow = QueryLogOutput.followLayout(terminal: Terminal(width: 80, colour: false))
+        #expect(!follow.header.contains("VIA"))
+        #expect(!follow.table.line(QueryLogOutput.cells(records[1]), widths: follow.widths).contains("tcp"))
+    }
+
     @Test func shrinksTheWidestColumnFirstAndKeepsMinimums() {
         let table = TextTable(
             columns: [TextTable.Column("A", minimumWidth: 3), TextTable.Column("B", minimumWidth: 3)],
@@ -50,6 +80,14 @@ import Testing
         #expect(table.widths(fitting: 20) == [12, 6])
         #expect(table.widths(fitting: 14) == [6, 6])
         #expect(table.widths(fitting: 6) == [3, 3])  // the floor: over width rather than unreadable
+        // An optional column goes before any cut, and only under its width.
+        let optional = TextTable(
+            columns: [TextTable.Column("A", minimumWidth: 3), TextTable.Column("O", droppedBelow: 30), TextTable.Column("B", minimumWidth: 3)],
+            rows: [["12345678901234567890", "ooo", "123456"]])
+        #expect(optional.widths(fitting: 33) == [20, 3, 6])  // fits whole
+        #expect(optional.widths(fitting: 30) == [17, 3, 6])  // not under its width: kept, A cut
+        #expect(optional.widths(fitting: 29) == [20, 0, 6])  // left out, gap too: nothing cut
+        #expect(optional.line(["x", "o", "y"], widths: [3, 0, 3]) == "x    y")
         #expect(TextTable.truncate("example", to: 4) == "exa…")
         #expect(TextTable.truncate("example", to: 7) == "example")
         #expect(TextTable.truncate("example", to: 1) == "…")

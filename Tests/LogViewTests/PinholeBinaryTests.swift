@@ -17,6 +17,7 @@ import TestSupport
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 4, "\(run.stdout)")  // header + 3 (the 2-hour-old query and the other app left out)
         #expect(lines[0].hasPrefix("TIME") && lines[0].contains("DECISION") && lines[0].contains("REASON"))
+        #expect(!lines[0].contains("VIA"), "under 100 columns the transport is left out first: \(lines[0])")
         // 80 columns: the name keeps its end, the reason its start.
         #expect(lines[1].contains("example.net  ") && lines[1].contains("blocked") && lines[1].contains("list ads: trac"), "\(run.stdout)")
         #expect(lines[2].contains("www.example.com") && lines[2].contains("allowed"))
@@ -51,6 +52,7 @@ import TestSupport
         #expect(coloured.contains("\u{1B}[31m") && coloured.contains("tracker.example.net"), "\(coloured)")
         // 140 columns: the whole short reason fits.
         #expect(coloured.contains("list ads: tracker.example.net"))
+        #expect(coloured.contains("TYPE  VIA  DECISION") && coloured.contains("A     udp  "), "the transport column: \(coloured)")
         let narrow = try onTerminal(columns: 60)
         let rows = narrow.components(separatedBy: "\r\n").map { $0.replacingOccurrences(of: "\u{1B}[0m", with: "").replacingOccurrences(of: "\u{1B}[31m", with: "").replacingOccurrences(of: "\u{1B}[1m", with: "") }
         #expect(rows.contains { $0.hasPrefix("TIME") })

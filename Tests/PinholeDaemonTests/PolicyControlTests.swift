@@ -65,6 +65,41 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.profiles.path).sorted() == ["other.toml", "shop.toml"])
     }
 
+    /// A profile owned by someone else (an admin's group-writable file) keeps
+    /// its owner, group and mode through an edit and through the rollback.
+    @Test(.enabled(if: geteuid() == 0, "chown needs root"))
+    func anEditAndARollbackKeepTheOwnerAndGroup() throws {
+        let folder = try Folder(["shop.toml": Self.shop, "other.toml": "mode = \"learn\"\n[match]\nunit = \"other.service\"\n"])
+        let shopPath = folder.profiles.appendingPathComponent("shop.toml").path
+        #expect(chown(shopPath, 4242, 4343) == 0 && chmod(shopPath, 0o664) == 0)
+        func owner() -> (uid: uid_t, gid: gid_t, mode: mode_t) {
+            var info = stat()
+            #expect(stat(shopPath, &info) == 0)
+            return (info.st_uid, info.st_gid, info.st_mode & 0o7777)
+        }
+        let control = try folder.control()
+        let edited = control.handle(.init(op: .allow, app: "shop", domain: "b.example"), peer: Self.root)
+        #expect((edited as? ControlEditReply)?.changed == true, "\(edited)")
+        #expect(owner() == (4242, 4343, 0o664))
+        #expect(try folder.text("shop.toml").contains("b.example"))
+
+        try "mode = \"nope\"\n".write(to: folder.profiles.appendingPathComponent("other.toml"), atomically: true, encoding: .utf8)
+        let failed = control.handle(.init(op: .deny, app: "shop", domain: "x.example"), peer: Self.root)
+        #expect(failed is ControlErrorReply, "\(failed)")
+        #expect(!(try folder.text("shop.toml").contains("x.example")))
+        #expect(owner() == (4242, 4343, 0o664), "the put-back file keeps the owner too")
+
+        // `pinhole suggest --write --force` replaces it through ProfileInstaller too.
+        try ProfileInstaller.install("[match]\nunit = \"shop.service\"\n", name: "shop", directory: folder.profiles.path, overwrite: true)
+        #expect(owner() == (4242, 4343, 0o664))
+        #expect(try folder.text("shop.toml") == "[match]\nunit = \"shop.service\"\n")
+        // A new profile is root's, 0644.
+        try ProfileInstaller.install("[match]\nunit = \"new.service\"\n", name: "new", directory: folder.profiles.path, overwrite: true)
+        var info = stat()
+        #expect(stat(folder.profiles.appendingPathComponent("new.toml").path, &info) == 0)
+        #expect(info.st_uid == 0 && info.st_mode & 0o7777 == 0o644)
+    }
+
     @Test func aUnitGetsANewProfileAndOtherNamesAreRefusedWithTheCloseOnes() throws {
         let folder = try Folder(["shop.toml": Self.shop, "shopping.toml": "[match]\nunit = \"s.service\"\n"])
         let control = try folder.control()

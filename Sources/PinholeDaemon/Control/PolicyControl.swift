@@ -26,6 +26,9 @@ final class PolicyControl: Sendable {
     let store: PolicyStore
     let logger: Logger
     private let onReload: @Sendable () -> Void
+    /// Called at each requested reload (SIGHUP, `{"op":"reload"}`), not at an
+    /// edit's: re-reads what pinhole.toml settings may change while running.
+    private let rereadSettings: @Sendable () -> Void
     /// Called before and after every reload, applied or not (sd_notify RELOADING=1, READY=1).
     private let willReload: @Sendable () -> Void
     private let didReload: @Sendable () -> Void
@@ -35,9 +38,11 @@ final class PolicyControl: Sendable {
 
     /// `initial` is the policy pinholed started with (already in `store`).
     init(settings: DaemonConfig.Policy, store: PolicyStore, initial: LoadedPolicy, logger: Logger, onReload: @escaping @Sendable () -> Void,
-        willReload: @escaping @Sendable () -> Void = {}, didReload: @escaping @Sendable () -> Void = {}
+        willReload: @escaping @Sendable () -> Void = {}, didReload: @escaping @Sendable () -> Void = {},
+        rereadSettings: @escaping @Sendable () -> Void = {}
     ) {
         self.settings = settings
+        self.rereadSettings = rereadSettings
         self.willReload = willReload
         self.didReload = didReload
         self.store = store
@@ -53,7 +58,8 @@ final class PolicyControl: Sendable {
 
     /// Reloads (SIGHUP, `{"op":"reload"}`); the running policy stays on any error.
     func reload(reason: String) -> Result<ControlReloadReply, PolicyLoadError> {
-        serial.withLock { _ in reloadLocked(reason: reason) }
+        rereadSettings()
+        return serial.withLock { _ in reloadLocked(reason: reason) }
     }
 
     /// Answers a policy request (`reload`, `allow`, `deny`, `mode`) from `peer`: the reply line's value.

@@ -10,8 +10,9 @@ struct VarlinkResolver: Sendable {
     typealias Reply = Result<[String: JSONValue], VarlinkError>
 
     let pipeline: any QueryHandler
-    /// Appended to single-label names (see `HostnameCandidates`), normalized.
-    var searchDomains: [String] = []
+    /// The domains appended to single-label names (see `HostnameCandidates`),
+    /// normalized; asked per call, since a reload may change them (`SearchDomainSource`).
+    var search: @Sendable () -> [String] = { [] }
     /// Whether an interface index names an interface (if_indextoname in the daemon).
     var interfaceExists: @Sendable (Int32) -> Bool = VarlinkResolver.interfaceExists
 
@@ -32,7 +33,7 @@ struct VarlinkResolver: Sendable {
                 case ResolveParameters.afInet6: [DNSType.aaaa]
                 default: [DNSType.a, DNSType.aaaa]
                 }
-                let candidates = HostnameCandidates.names(for: parameters.name, searchDomains: searchDomains, flags: parameters.flags)
+                let candidates = HostnameCandidates.names(for: parameters.name, searchDomains: search(), flags: parameters.flags)
                 try resolveFirst(candidates[...], types: types, attribution: attribution) { name, outcomes in
                     completion(ResolveReplies.hostname(outcomes, name: name, family: parameters.family))
                 }
@@ -139,5 +140,12 @@ struct VarlinkResolver: Sendable {
                 return slots.contains(where: { $0 == nil }) ? nil : slots.compactMap { $0 }
             }
         }
+    }
+}
+
+extension VarlinkResolver {
+    /// A resolver whose search domains never change.
+    init(pipeline: any QueryHandler, searchDomains: [String]) {
+        self.init(pipeline: pipeline, search: { searchDomains })
     }
 }

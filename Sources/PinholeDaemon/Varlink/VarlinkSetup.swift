@@ -9,16 +9,15 @@ enum VarlinkSetup {
     /// The server, or nil when `[varlink]` is off or the socket cannot be
     /// set up (logged: DNS over UDP and TCP does not depend on it, and
     /// nss-resolve falls back to the next nsswitch source without it).
+    /// `search` (nil when `[varlink]` is off) gives the search domains at each call.
     static func start(
-        _ config: DaemonConfig, pipeline: any QueryHandler, group: any EventLoopGroup, logger: Logger
+        _ config: DaemonConfig, search: SearchDomainSource?, pipeline: any QueryHandler, group: any EventLoopGroup, logger: Logger
     ) async -> VarlinkServer? {
-        guard config.varlink.enabled else { return nil }
+        guard config.varlink.enabled, let search else { return nil }
         let peers = PeerAttributor()
         let attributionEnabled = config.attribution.enabled
-        let (searchDomains, rejected) = config.searchDomains()
-        for reason in rejected { logger.warning("varlink: left out \(reason)") }
         let environment = VarlinkHandler.Environment(
-            resolver: VarlinkResolver(pipeline: pipeline, searchDomains: searchDomains),
+            resolver: VarlinkResolver(pipeline: pipeline, search: { search.current }),
             attribute: { peer in
                 attributionEnabled ? peers.attribution(pid: peer.pid, pidfd: peer.pidfd) : .unknown(.disabled)
             },
@@ -28,7 +27,7 @@ enum VarlinkSetup {
             let server = try await VarlinkServer.bind(path: config.varlink.socket, environment: environment, group: group)
             logger.info(
                 "varlink io.systemd.Resolve listening",
-                metadata: ["path": "\(config.varlink.socket)", "search": "\(searchDomains.joined(separator: " "))"])
+                metadata: ["path": "\(config.varlink.socket)", "search": "\(search.current.joined(separator: " "))"])
             return server
         } catch {
             logger.error("\(error); programs resolving through nss-resolve fall back to the next nsswitch source")

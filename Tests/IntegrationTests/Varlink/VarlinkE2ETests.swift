@@ -187,6 +187,71 @@ struct VarlinkE2ETests {
         #expect(names(raw.pid) == ["plain", "dotted", "nxdomain.absent.test", "nxdomain.search.test"], "\(names(raw.pid))")
     }
 
+    /// The search list is read again on reload: start with `absent.test`
+    /// (host.absent.test is NXDOMAIN), switch pinhole.toml's
+    /// `[upstream] search` to `search.test` and SIGHUP, and "host" is then
+    /// host.search.test; the control socket's `reload` re-reads it too.
+    @Test func aReloadReadsTheSearchDomainsAgain() throws {
+        let stage = try VarlinkStage(
+            profiles: ["browser.toml": "mode = \"learn\"\n[match]\nunit = \"app-b.scope\"\n"],
+            extraConfig: "[upstream]\nsearch = [\"absent.test\"]\n")
+        let config = stage.daemon.logFile.deletingLastPathComponent().appendingPathComponent("pinhole.toml")
+        let original = try String(contentsOf: config, encoding: .utf8)
+        func setSearch(_ domain: String) throws {
+            try original.replacingOccurrences(of: "search = [\"absent.test\"]", with: "search = [\"\(domain)\"]")
+                .write(to: config, atomically: true, encoding: .utf8)
+        }
+        // One ResolveHostname of the single label "host" (A only), raw: the reply's name or error.
+        func resolveHost() throws -> String {
+            let script = #"""
+                import json, socket
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.settimeout(10)
+                s.connect("/run/systemd/resolve/io.systemd.Resolve")
+                request = {"method": "io.systemd.Resolve.ResolveHostname", "parameters": {"name": "host", "family": 2, "flags": 0}}
+                s.sendall(json.dumps(request).encode() + b"\0")
+                data = b""
+                while not data.endswith(b"\0"):
+                    data += s.recv(65536)
+                reply = json.loads(data[:-1])
+                print(reply.get("error") or reply["parameters"]["name"])
+                """#
+            let run = try stage.run("app-b.scope", "/usr/bin/python3", ["-c", script])
+            return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + run.stderr
+        }
+        /// The log line saying the search domains changed, after `offset`.
+        func changeLine(after offset: Int) -> String {
+            stage.daemon.log.dropFirst(offset).split(separator: "\n").first { $0.contains("varlink: search domains changed") }.map(String.init) ?? ""
+        }
+        func waitForLog(_ text: String, after offset: Int) throws {
+            let deadline = Date().addingTimeInterval(10)
+            while !stage.daemon.log.dropFirst(offset).contains(text) {
+                guard Date() < deadline else { throw TestFailure("no \"\(text)\" in pinholed's log:\n\(stage.daemon.log.suffix(2000))") }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        #expect(stage.daemon.log.contains("search=absent.test"), "\(stage.daemon.log.suffix(2000))")
+        #expect(try resolveHost() == "io.systemd.Resolve.DNSError", "host.absent.test does not exist")
+
+        try setSearch("search.test")
+        var offset = stage.daemon.log.count
+        kill(stage.daemon.process.processIdentifier, SIGHUP)
+        try waitForLog("policy reloaded", after: offset)
+        let changed = changeLine(after: offset)
+        #expect(changed.contains("search=search.test") && changed.contains("was=absent.test"), "\(stage.daemon.log.suffix(2000))")
+        #expect(try resolveHost() == "host.search.test", "\(stage.daemon.log.suffix(2000))")
+
+        try setSearch("absent.test")
+        offset = stage.daemon.log.count
+        _ = try ControlSocketClient(socketPath: stage.daemon.controlSocketPath).reload()
+        let back = changeLine(after: offset)
+        #expect(back.contains("search=absent.test") && back.contains("was=search.test"), "\(stage.daemon.log.suffix(2000))")
+        #expect(try resolveHost() == "io.systemd.Resolve.DNSError")
+        let rows = try stage.rows(atLeast: 3)
+        let asked = rows.filter { $0.appKey == "app-b.scope" }.sorted { $0.id < $1.id }.map(\.name)
+        #expect(asked == ["host.absent.test", "host.search.test", "host.absent.test"], "\(asked)")
+    }
+
     /// A raw varlink client (python3) on the socket: introspection, bad and
     /// oversized messages, many connections; then DNS over UDP still works.
     @Test func badInputAndManyConnectionsLeaveTheDaemonAnswering() throws {
