@@ -38,13 +38,21 @@ public struct GovernRule: Sendable {
         return mode == .enforce || mode == .firstParty || (unprofiled && enforceUnprofiled)
     }
 
-    /// The verdict for the unit cgroup at `cgroupPath` (v2 path, leading
-    /// slash) whose units are `unit` / `userUnit`, under `profiles`. Without
-    /// `process` (the identity of a process in it), a profile that could
-    /// match only by executable or user makes it `.needsProcess`.
+    /// The verdict for the unit cgroup at `cgroupPath` (see `decision`).
     public func verdict(
         cgroupPath: String, unit: String?, userUnit: String?, profiles: ProfileSet, process: AppIdentity? = nil
     ) -> GovernVerdict {
+        decision(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit, profiles: profiles, process: process).verdict
+    }
+
+    /// The decision for the unit cgroup at `cgroupPath` (v2 path, leading
+    /// slash) whose units are `unit` / `userUnit`, under `profiles`: the
+    /// verdict and the network rules of the one profile selected. Without
+    /// `process` (the identity of a process in it), a profile that could
+    /// match only by executable or user makes it `.needsProcess`.
+    public func decision(
+        cgroupPath: String, unit: String?, userUnit: String?, profiles: ProfileSet, process: AppIdentity? = nil
+    ) -> GovernDecision {
         let appCgroup = AppCgroup.path(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit)
         let identity: AppIdentity
         if let process {
@@ -65,7 +73,7 @@ public struct GovernRule: Sendable {
         let governed = governs(
             mode: selection.profile.mode, unprofiled: selection.specificity == nil, appCgroup: appCgroup,
             units: [identity.unit, identity.userUnit])
-        return governed ? .govern : .leave
+        return GovernDecision(verdict: governed ? .govern : .leave, rules: AppNetworkRules(profile: selection.profile))
     }
 
     /// Whether `match` looks at the executable or user and its unit and
