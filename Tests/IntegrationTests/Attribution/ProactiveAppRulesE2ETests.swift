@@ -27,7 +27,10 @@ struct ProactiveAppRulesE2ETests {
             _ = try sandbox.startResponder()
             internet = try SandboxInternet(in: sandbox)
             try AppRulesE2ETests.addSecondInterface(sandbox, internet)
-            for (name, text) in texts { try profile(name, text) }
+            // The interpreter itself, for profiles that match by executable (python3 on PATH may be a shim).
+            let python = try sandbox.run("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            for (name, text) in texts { try profile(name, text.replacingOccurrences(of: "@PYTHON@", with: python)) }
             daemon = try sandbox.startDaemon(
                 upstreams: ["127.0.0.2:53"],
                 configText: "[policy]\nprofiles_dir = \"\(profiles.path)\"\n[enforcement]\nenabled = true\n")
@@ -112,6 +115,8 @@ struct ProactiveAppRulesE2ETests {
             "printer": "mode = \"enforce\"\nallow_cidrs = [\"192.0.2.2/32\", \"2001:db8::2/128\"]\n[match]\nunit = \"printer.scope\"\n",
             // learn (not governed), but may leave through wg0 only.
             "only-wg0": "mode = \"learn\"\ninterfaces = [\"wg0\"]\n[match]\nunit = \"only-wg0.scope\"\n",
+            // Matches by executable: decided (rules included) once a process is in the cgroup.
+            "tool": "mode = \"learn\"\ninterfaces = [\"wg0\"]\n[match]\nunit = \"tool-*.scope\"\nexecutable = \"@PYTHON@\"\n",
         ])
         #expect(try world.elements("static4").isEmpty && world.elements("restricted").isEmpty)
 
@@ -133,6 +138,16 @@ struct ProactiveAppRulesE2ETests {
         #expect(try !world.elements("governed").contains("only-wg0.scope"), "learn: restricted, not governed")
         // An app without a profile is neither.
         #expect(try world.connect("other.scope", "192.0.2.2") == .connected)
+
+        // A profile that needs the executable: the rules come with the decision by its first process.
+        try world.sandbox.makeCgroup("tool-1.scope")
+        usleep(200_000)
+        #expect(try !world.elements("restricted").contains("tool-1.scope"), "undecided while empty")
+        let sleeper = try world.sandbox.spawn(cgroup: "tool-1.scope", executable: "python3", arguments: ["-c", "import time; time.sleep(60)"])
+        defer { sleeper.kill() }
+        try world.waitFor("restricted", "tool-1.scope restricted by its python process") { $0.contains("tool-1.scope") }
+        #expect(try world.connect("tool-1.scope", "192.0.2.2") == .refused)
+        #expect(try world.connect("tool-1.scope", "198.51.100.1") == .connected)
 
         #expect(try world.queries() == 0, "no DNS query was asked")
         let daemon = try #require(world.daemon)
