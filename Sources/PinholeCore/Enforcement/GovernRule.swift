@@ -1,6 +1,8 @@
 /// Which app cgroups are governed (their traffic enforced): the one rule
 /// both the query pipeline (`PinStage`, at an app's first query) and the
-/// cgroup watcher (when a cgroup appears, and on policy reload) apply.
+/// cgroup watcher (when a cgroup appears, and on policy reload) apply;
+/// the watcher's `decision` also carries the selected profile's network
+/// rules, so it restricts the app by the same profile it governs it by.
 ///
 /// - pinholed's own cgroup (and anything below it) never is.
 /// - An app whose profile is `enforce` or `first-party` is.
