@@ -172,12 +172,12 @@ final class CgroupGovernor: @unchecked Sendable {
             defer { self.lock.unlock() }
             guard self.known[path] == .decided, !self.governed.contains(path) else { return }
             if let decision = self.processDecision(path) {
-                // The process may have exec'd its program since: its profile's rules too.
-                self.applyRules(decision.rules, path)
                 if decision.verdict == .govern {
                     self.apply(decision, path)
                     return
                 }
+                // Still "leave", but the process may have exec'd its program since: its profile's rules.
+                self.applyRules(decision.rules, path)
             }
             self.scheduleRecheck(path, after: Array(delays.dropFirst()))
         }
