@@ -42,9 +42,9 @@ public final class NftablesAppRules: @unchecked Sendable {
     /// Adds the interfaces `cgroupPath` owns (`interface_owners`) when
     /// nothing has been applied to it yet. The cgroup watcher calls it as a
     /// unit cgroup appears, so an owner may use its interface before its
-    /// first DNS query (and again after a restart, which empties `owners`);
-    /// the profile's own rules follow at the app's first query. Returns
-    /// whether a command was sent.
+    /// first DNS query (and again after a restart, which empties `owners`),
+    /// also while its profile is still undecided. Returns whether a command
+    /// was sent.
     @discardableResult
     public func applyOwnership(cgroupPath: String) throws(NftablesError) -> Bool {
         let key = Self.normalized(cgroupPath)

@@ -9,7 +9,10 @@ import PinholeCore
 /// `GovernRule` when it appears, not at its first query, so an app that
 /// never asks DNS and dials an IP is refused too; it is dropped from the
 /// governed set (and its pins forgotten) when it goes, and every cgroup is
-/// decided again when the policy is reloaded.
+/// decided again when the policy is reloaded. With the verdict it applies
+/// the selected profile's `interfaces` and `allow_cidrs` (and the
+/// interfaces the cgroup owns), so they too hold before the app's first
+/// query, and a reload that adds or drops them takes effect at once.
 ///
 /// When a profile that may match a cgroup looks at the executable or user,
 /// the decision waits for the cgroup's first process (cgroup.events says
@@ -140,22 +143,24 @@ final class CgroupGovernor: @unchecked Sendable {
 
     private func decideLocked(_ path: String) {
         let units = SystemdUnits(cgroupPath: path)
-        var verdict = rule.verdict(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles())
-        if verdict == .needsProcess {
-            guard let byProcess = processVerdict(path) else {
+        var decision = rule.decision(cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles())
+        if decision.verdict == .needsProcess {
+            guard let byProcess = processDecision(path) else {
                 known[path] = .pending
+                // Owners need no profile: they may use their interface while the decision waits.
+                applyOwnership(path)
                 // Populated between the read and the watch: decide now after all.
-                if watcher?.watchPopulation(of: path) == true, let byProcess = processVerdict(path) {
+                if watcher?.watchPopulation(of: path) == true, let byProcess = processDecision(path) {
                     watcher?.unwatchPopulation(of: path)
                     apply(byProcess, path)
-                    if byProcess == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
+                    if byProcess.verdict == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
                 }
                 return
             }
-            verdict = byProcess
-            if verdict == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
+            decision = byProcess
+            if decision.verdict == .leave { scheduleRecheck(path, after: Self.recheckDelays) }
         }
-        apply(verdict, path)
+        apply(decision, path)
     }
 
     /// Decides `path` again after each of `delays` while it exists and is not governed.
@@ -166,16 +171,63 @@ final class CgroupGovernor: @unchecked Sendable {
             self.lock.lock()
             defer { self.lock.unlock() }
             guard self.known[path] == .decided, !self.governed.contains(path) else { return }
-            if self.processVerdict(path) == .govern {
-                self.apply(.govern, path)
-                return
+            if let decision = self.processDecision(path) {
+                if decision.verdict == .govern {
+                    self.apply(decision, path)
+                    return
+                }
+                // Still "leave", but the process may have exec'd its program since: its profile's rules.
+                self.applyRules(decision.rules, path)
             }
             self.scheduleRecheck(path, after: Array(delays.dropFirst()))
         }
     }
 
-    private func apply(_ verdict: GovernVerdict, _ path: String) {
+    private func apply(_ decision: GovernDecision, _ path: String) {
+        guard decision.verdict != .needsProcess else {
+            known[path] = .pending
+            return
+        }
         known[path] = .decided
+        // Rules first: a governed app's `allow_cidrs` hold from its first packet.
+        applyRules(decision.rules, path)
+        do {
+            if decision.verdict == .govern {
+                if try governed.govern(path) { logger.info("governed", metadata: ["cgroup": "\(path)"]) }
+            } else {
+                if try governed.ungovern(path) { logger.info("ungoverned: policy", metadata: ["cgroup": "\(path)"]) }
+            }
+        } catch {
+            logger.warning("could not change the governed set", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+            return
+        }
+        markIfExecScope(path, governed: decision.verdict == .govern)
+    }
+
+    /// Brings the cgroup's profile `interfaces`, `allow_cidrs` and owned
+    /// interfaces to `rules` (whatever the verdict: an ungoverned app is
+    /// restricted to its interfaces too, as at its queries). A no-op when
+    /// unchanged; a reload that drops rules removes them.
+    private func applyRules(_ rules: AppNetworkRules, _ path: String) {
+        guard let appRules = pinner.appRules else { return }
+        // The key PinStage uses (AppCgroup's form, no leading slash), so both share one memory.
+        let key = path.split(separator: "/").joined(separator: "/")
+        do {
+            if try appRules.apply(cgroupPath: key, rules: rules), !rules.isEmpty {
+                logger.info(
+                    "network rules applied",
+                    metadata: [
+                        "cgroup": "\(path)", "interfaces": "\(rules.interfaces.joined(separator: ","))",
+                        "allow_cidrs": "\(rules.allowCIDRs.map(\.description).joined(separator: ","))",
+                    ])
+            }
+        } catch {
+            logger.warning("could not apply the profile's interfaces and allow_cidrs", metadata: ["cgroup": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// Adds the interfaces the cgroup owns (`interface_owners`) when nothing was applied to it yet.
+    private func applyOwnership(_ path: String) {
         do {
             if try pinner.appRules?.applyOwnership(cgroupPath: path) == true {
                 logger.info("owns its interfaces", metadata: ["cgroup": "\(path)"])
@@ -183,21 +235,6 @@ final class CgroupGovernor: @unchecked Sendable {
         } catch {
             logger.warning("could not add the interfaces this cgroup owns", metadata: ["cgroup": "\(path)", "error": "\(error)"])
         }
-        do {
-            switch verdict {
-            case .govern:
-                if try governed.govern(path) { logger.info("governed", metadata: ["cgroup": "\(path)"]) }
-            case .leave:
-                if try governed.ungovern(path) { logger.info("ungoverned: policy", metadata: ["cgroup": "\(path)"]) }
-            case .needsProcess:
-                known[path] = .pending
-                return
-            }
-        } catch {
-            logger.warning("could not change the governed set", metadata: ["cgroup": "\(path)", "error": "\(error)"])
-            return
-        }
-        markIfExecScope(path, governed: verdict == .govern)
     }
 
     /// Tells a waiting `pinhole exec` that its scope is decided (`CgroupMark`).
@@ -212,23 +249,27 @@ final class CgroupGovernor: @unchecked Sendable {
         }
     }
 
-    /// The verdict by the processes in the cgroup at `path` and below it
+    /// The decision by the processes in the cgroup at `path` and below it
     /// (at most `processLimit`): govern when any of them is governed (a
     /// wrapper shell or a helper in the unit must not ungovern the app),
-    /// else leave; nil when no process could be read.
-    private func processVerdict(_ path: String) -> GovernVerdict? {
+    /// with that process's profile's rules; else leave, with the rules of
+    /// the first process whose profile has any (a helper must not lift the
+    /// app's interface restriction); nil when no process could be read.
+    private func processDecision(_ path: String) -> GovernDecision? {
         guard let watcher else { return nil }
         let units = SystemdUnits(cgroupPath: path)
         let profiles = profiles()
         var pending = [path]
         var read = 0
+        var left: GovernDecision?
         while let next = pending.popLast(), read < Self.processLimit {
             for pid in watcher.processes(in: next) where read < Self.processLimit {
                 guard let identity = try? identities.identity(of: pid) else { continue }
                 read += 1
-                let verdict = rule.verdict(
+                let decision = rule.decision(
                     cgroupPath: path, unit: units.unit, userUnit: units.userUnit, profiles: profiles, process: identity)
-                if verdict == .govern { return .govern }
+                if decision.verdict == .govern { return decision }
+                if left == nil || (left?.rules.isEmpty == true && !decision.rules.isEmpty) { left = decision }
             }
             if let children = try? FileManager.default.contentsOfDirectory(atPath: watcher.mountPoint + next) {
                 for child in children.sorted().reversed() {
@@ -240,6 +281,6 @@ final class CgroupGovernor: @unchecked Sendable {
                 }
             }
         }
-        return read > 0 ? .leave : nil
+        return left
     }
 }

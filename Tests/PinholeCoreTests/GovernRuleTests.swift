@@ -65,6 +65,29 @@ import Testing
         #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: shell) == .leave)
     }
 
+    @Test func aDecisionCarriesTheNetworkRulesOfTheProfileItSelected() throws {
+        var printer = Self.profile("printer", mode: .enforce, unit: ["printer.scope"])
+        printer.allowCIDRs = [Sourced(try CIDRBlock(parsing: "192.0.2.2/32"), RuleSource(file: "f", line: 4))]
+        var vpnOnly = Self.profile("vpn-only", mode: .learn, unit: ["only-*.scope"])
+        vpnOnly.interfaces = [Sourced("wg0", RuleSource(file: "f", line: 5))]
+        var tool = Self.profile("tool", mode: .enforce, unit: ["tool-*.scope"], exe: ["/usr/bin/curl"])
+        tool.interfaces = [Sourced("eth1", RuleSource(file: "f", line: 6))]
+        let profiles = ProfileSet(profiles: [printer, vpnOnly, tool])
+        let rule = GovernRule()
+        #expect(rule.decision(cgroupPath: "/printer.scope", unit: "printer.scope", userUnit: nil, profiles: profiles)
+            == GovernDecision(verdict: .govern, rules: AppNetworkRules(allowCIDRs: [try CIDRBlock(parsing: "192.0.2.2/32")])))
+        // Not governed (learn), still restricted to its interfaces.
+        #expect(rule.decision(cgroupPath: "/only-wg0.scope", unit: "only-wg0.scope", userUnit: nil, profiles: profiles)
+            == GovernDecision(verdict: .leave, rules: AppNetworkRules(interfaces: ["wg0"])))
+        #expect(rule.decision(cgroupPath: "/other.scope", unit: "other.scope", userUnit: nil, profiles: profiles)
+            == GovernDecision(verdict: .leave, rules: .none))
+        // Undecided without a process: no rules yet; the process's profile brings its own.
+        #expect(rule.decision(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: profiles) == .needsProcess)
+        let curl = Self.identity(cgroup: "/tool-1.scope", unit: "tool-1.scope", exe: "/usr/bin/curl")
+        #expect(rule.decision(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: profiles, process: curl)
+            == GovernDecision(verdict: .govern, rules: AppNetworkRules(interfaces: ["eth1"])))
+    }
+
     @Test func anExecScopeSelectsTheProfileItNames() {
         let profiles = ProfileSet(profiles: [
             Self.profile("shop", mode: .enforce, unit: ["shop.service"]),

@@ -1,6 +1,8 @@
 /// Which app cgroups are governed (their traffic enforced): the one rule
 /// both the query pipeline (`PinStage`, at an app's first query) and the
-/// cgroup watcher (when a cgroup appears, and on policy reload) apply.
+/// cgroup watcher (when a cgroup appears, and on policy reload) apply;
+/// the watcher's `decision` also carries the selected profile's network
+/// rules, so it restricts the app by the same profile it governs it by.
 ///
 /// - pinholed's own cgroup (and anything below it) never is.
 /// - An app whose profile is `enforce` or `first-party` is.
@@ -38,13 +40,21 @@ public struct GovernRule: Sendable {
         return mode == .enforce || mode == .firstParty || (unprofiled && enforceUnprofiled)
     }
 
-    /// The verdict for the unit cgroup at `cgroupPath` (v2 path, leading
-    /// slash) whose units are `unit` / `userUnit`, under `profiles`. Without
-    /// `process` (the identity of a process in it), a profile that could
-    /// match only by executable or user makes it `.needsProcess`.
+    /// The verdict for the unit cgroup at `cgroupPath` (see `decision`).
     public func verdict(
         cgroupPath: String, unit: String?, userUnit: String?, profiles: ProfileSet, process: AppIdentity? = nil
     ) -> GovernVerdict {
+        decision(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit, profiles: profiles, process: process).verdict
+    }
+
+    /// The decision for the unit cgroup at `cgroupPath` (v2 path, leading
+    /// slash) whose units are `unit` / `userUnit`, under `profiles`: the
+    /// verdict and the network rules of the one profile selected. Without
+    /// `process` (the identity of a process in it), a profile that could
+    /// match only by executable or user makes it `.needsProcess`.
+    public func decision(
+        cgroupPath: String, unit: String?, userUnit: String?, profiles: ProfileSet, process: AppIdentity? = nil
+    ) -> GovernDecision {
         let appCgroup = AppCgroup.path(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit)
         let identity: AppIdentity
         if let process {
@@ -65,7 +75,7 @@ public struct GovernRule: Sendable {
         let governed = governs(
             mode: selection.profile.mode, unprofiled: selection.specificity == nil, appCgroup: appCgroup,
             units: [identity.unit, identity.userUnit])
-        return governed ? .govern : .leave
+        return GovernDecision(verdict: governed ? .govern : .leave, rules: AppNetworkRules(profile: selection.profile))
     }
 
     /// Whether `match` looks at the executable or user and its unit and

@@ -87,8 +87,9 @@ struct AppRulesE2ETests {
         #expect(try connect("other.scope", "198.51.100.1") == .refused)
         #expect(try connect("other.scope", "192.0.2.2") == .connected)
 
-        // interfaces = ["wg0"]: once seen (its first query), veth0 is refused to it; wg0, which it owns, stays open.
-        #expect(try connect("only-wg0.scope", "192.0.2.2") == .connected)
+        // interfaces = ["wg0"]: veth0 is refused to it from its cgroup's appearance on
+        // (applied with its ownership, before any query); wg0, which it owns, stays open.
+        #expect(try connect("only-wg0.scope", "192.0.2.2") == .refused)
         #expect(try connect("only-wg0.scope", "198.51.100.1") == .connected)
         #expect(try resolve("only-wg0.scope", "anything.example") == "192.0.2.1")
         #expect(try connect("only-wg0.scope", "192.0.2.2") == .refused)
