@@ -25,11 +25,13 @@ struct EnforcementService: Service {
                     "the existing table \(EnforcementTable.qualifiedName) has another layout (an older pinholed?): rebuilt; its pins and governed cgroups are lost",
                     metadata: ["error": "\(refused.message.trimmingCharacters(in: .whitespacesAndNewlines))"])
             }
-            let pins = BatchingPinner(try NetlinkPinner()) { error in
+            // One path → id cache; each part remembers the ids it wrote, to delete by them once a cgroup is gone.
+            let ids = try CgroupIds()
+            let pins = BatchingPinner(try NetlinkPinner(ids: ids)) { error in
                 logger.warning("pinning failed; the app's connections to these addresses will be refused", metadata: ["error": "\(error)"])
             }
-            let appRules = NftablesAppRules(nft: nft, owners: settings.interfaceOwners)
-            let pinner = ReportingPinner(pins: pins, governedSet: GovernedSet(nft: nft), appRules: appRules) { error in
+            let appRules = try NftablesAppRules(ids: ids, owners: settings.interfaceOwners)
+            let pinner = ReportingPinner(pins: pins, governedSet: try GovernedSet(ids: ids), appRules: appRules) { error in
                 logger.warning("governing or app rules failed", metadata: ["error": "\(error)"])
             }
             logger.notice("enforcement on: table \(EnforcementTable.qualifiedName) built", metadata: ["fail_closed": "\(settings.failClosed)"])

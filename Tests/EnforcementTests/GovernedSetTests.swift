@@ -5,10 +5,11 @@ import TestSupport
 @testable import Enforcement
 
 @Suite struct GovernedSetTests {
-    /// Governing, dropping a removed cgroup (its element is a bare id nft
-    /// cannot delete by name: the set is rebuilt) and adopting a set left by
-    /// an earlier pinholed, read back from the kernel.
-    @Test func governsDropsGoneCgroupsAndAdoptsALeftSet() throws {
+    /// Governing over netlink by id (nft's listing names the elements by
+    /// path and shows the counter the kernel cloned onto each), dropping a
+    /// removed cgroup by its remembered id (no rebuild), and adopting a set
+    /// left by an earlier pinholed, read back with a netlink dump.
+    @Test func governsDropsGoneCgroupsByIDAndAdoptsALeftSet() throws {
         let ns = try NamespacedThread()
         try ns.run { () throws in
             let nft = try Nftables()
@@ -16,34 +17,60 @@ import TestSupport
             let a = try makeCgroup("gov-a.scope")
             let b = try makeCgroup("gov-b.scope")
             defer { removeCgroup(a); removeCgroup(b) }
-            let listing = { try GovernedSet.elements(inJSON: nft.json("list set inet pinhole governed")).sorted() }
             let relative = { (path: String) in String(path.dropFirst()) }
+            let dump = try NetlinkSetWriter()
+            let kernelIDs = { try dump.cgroupIDs(set: "governed") }
 
-            let set = GovernedSet(nft: nft)
+            let set = try GovernedSet()
+            let idA = try set.ids.id(of: a), idB = try set.ids.id(of: b)
             #expect(try set.govern(a))
             #expect(try !set.govern(a), "a repeat sends nothing")
             #expect(try set.govern(b))
-            #expect(try listing() == [relative(a), relative(b)])
+            let listing = try NftListing(nft.json("list set inet pinhole governed"))
+            #expect(Set(listing.elements(ofSet: "governed").map(\.key)) == [[relative(a)], [relative(b)]])
+            let raw = listing.set("governed")?["elem"] as? [Any] ?? []
+            #expect(raw.count == 2 && raw.allSatisfy { (($0 as? [String: Any])?["elem"] as? [String: Any])?["counter"] != nil },
+                    "each element carries the set's counter: \(raw)")
+            #expect(try kernelIDs() == [idA, idB])
 
             removeCgroup(b)
-            #expect(try listing().contains(relative(a)) && listing().count == 2, "the kernel keeps b as a bare id")
             #expect(try set.dropGone([b]) == [relative(b)])
-            #expect(try listing() == [relative(a)])
-            #expect(try set.dropGone([b]).isEmpty, "not governed any more: no rebuild")
+            #expect(try kernelIDs() == [idA], "b deleted by its id after rmdir")
+            #expect(try set.dropGone([b]).isEmpty, "not governed any more: nothing sent")
 
-            // A set left behind: c governed by someone else, then removed.
+            // A set left behind: c governed by an earlier pinholed, then removed.
             let c = try makeCgroup("gov-c.scope")
-            try nft.run("add element inet pinhole governed { \"\(relative(c))\" }\n")
+            let idC = try set.ids.id(of: c)
+            try dump.add([SetElement(cgroup: idC)])
             removeCgroup(c)
-            let adopted = GovernedSet(nft: nft)
+            let adopted = try GovernedSet()
             let counts = try adopted.adopt()
             #expect(counts.kept == 1 && counts.dropped == 1, "\(counts)")
             #expect(adopted.paths == [relative(a)])
-            #expect(try listing() == [relative(a)])
+            #expect(try kernelIDs() == [idA])
 
+            // Ungoverning a cgroup that is gone deletes it by id too.
+            removeCgroup(a)
             #expect(try adopted.ungovern(a))
-            #expect(try listing().isEmpty)
+            #expect(try kernelIDs().isEmpty)
             #expect(try !adopted.ungovern(a))
         }
+    }
+
+    /// `destroy` of an element the kernel does not have is no error (a pin
+    /// that expired must not fail a batch of deletions); `delete` is.
+    @Test func destroyIgnoresMissingElementsDeleteDoesNot() throws {
+        let ns = try NamespacedThread()
+        let (destroyError, deleteErrno) = try ns.run { () throws -> (NetlinkError?, Int32?) in
+            try EnforcementTable().create(with: Nftables())
+            let writer = try NetlinkSetWriter()
+            let missing = [SetElement(cgroup: 987_654_321), SetElement(cgroup: 987_654_321, address: .v4(0x0A00_0001))]
+            var destroyError: NetlinkError?
+            do { try writer.destroy(missing) } catch let error as NetlinkError { destroyError = error }
+            do { try writer.delete(missing) } catch let error as NetlinkError { return (destroyError, error.errno) }
+            return (destroyError, nil)
+        }
+        #expect(destroyError == nil, "\(String(describing: destroyError))")
+        #expect(deleteErrno == ENOENT)
     }
 }
