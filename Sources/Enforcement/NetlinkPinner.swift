@@ -34,7 +34,7 @@ public final class NetlinkPinner: @unchecked Sendable {
     public init(
         ids: CgroupIds? = nil,
         refreshFraction: Double = 0.5,
-        now: @escaping @Sendable () -> Double = NftablesPinner.monotonicSeconds
+        now: @escaping @Sendable () -> Double = NetlinkPinner.monotonicSeconds
     ) throws(NetlinkError) {
         precondition(refreshFraction > 0 && refreshFraction <= 1, "refreshFraction must be in (0, 1]")
         if let ids { self.ids = ids } else { self.ids = try CgroupIds() }
@@ -119,6 +119,13 @@ public final class NetlinkPinner: @unchecked Sendable {
         } catch {
             return error
         }
+    }
+
+    /// CLOCK_MONOTONIC in seconds: the default clock of pin expiries.
+    public static let monotonicSeconds: @Sendable () -> Double = {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     /// How many (cgroup, address) pins are remembered as live.

@@ -144,7 +144,7 @@ public final class NetlinkSetWriter {
                         throw NetlinkError(operation: what, errno: Glibc.errno, detail: "unparsable NEWSETELEM message")
                     }
                     let keys = Keys()
-                    withExtendedLifetime(keys) {
+                    _ = withExtendedLifetime(keys) {
                         nftnl_set_elem_foreach(parsed, { item, data in
                             let keys = Unmanaged<Keys>.fromOpaque(data!).takeUnretainedValue()
                             var length: UInt32 = 0

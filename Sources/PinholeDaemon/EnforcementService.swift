@@ -4,8 +4,9 @@ import PinholeCore
 import ServiceLifecycle
 
 /// Owns `table inet pinhole` for the daemon's lifetime: builds it at start
-/// (one transaction, nft text), hands out the pinner (raw netlink by cgroup
-/// id, batched on its own thread: `BatchingPinner`), and removes the table
+/// (one transaction, nft text naming no cgroup), hands out the pinner (pins,
+/// `governed` and app rules over raw netlink by cgroup id; pins batched on
+/// their own thread: `BatchingPinner`), and removes the table
 /// on a clean stop unless `fail_closed` keeps it (a crash always leaves it).
 struct EnforcementService: Service {
     let nft: Nftables
