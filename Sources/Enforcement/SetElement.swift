@@ -69,6 +69,34 @@ public struct SetElement: Hashable, Sendable {
         return element
     }
 
+    /// The element a key of `kind` read back from the kernel stands for
+    /// (`NetlinkSetWriter.keys`); nil for a key of another length, and for
+    /// the interval sets (their ranges need the end key too).
+    public init?(kind: Kind, key: [UInt8]) {
+        guard key.count >= 8 else { return nil }
+        let cgroup = key.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        func big<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            T(bigEndian: key.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
+        }
+        switch kind {
+        case .governed, .restricted:
+            guard key.count == 8 else { return nil }
+            self.init(cgroup: cgroup, kind: kind)
+        case .pin4:
+            guard key.count == 12 else { return nil }
+            self.init(cgroup: cgroup, address: .v4(big(8, UInt32.self)))
+        case .pin6:
+            guard key.count == 24 else { return nil }
+            self.init(cgroup: cgroup, address: .v6(big(8, UInt64.self), big(16, UInt64.self)))
+        case .ifaces, .owners:
+            guard key.count == 8 + Self.interfaceNameLength else { return nil }
+            self.init(cgroup: cgroup, kind: kind)
+            interface = String(decoding: key[8...].prefix { $0 != 0 }, as: UTF8.self)
+        case .static4, .static6:
+            return nil
+        }
+    }
+
     private init(cgroup: UInt64, kind: Kind) {
         self.cgroup = cgroup
         self.address = nil

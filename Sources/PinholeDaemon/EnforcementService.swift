@@ -35,6 +35,12 @@ struct EnforcementService: Service {
             let pinner = ReportingPinner(pins: pins, governedSet: try GovernedSet(ids: ids), appRules: appRules) { error in
                 logger.warning("governing or app rules failed", metadata: ["error": "\(error)"])
             }
+            do {
+                let swept = try GoneCgroupSweep.run(mountPoint: ids.mountPoint)
+                if swept > 0 { logger.info("deleted the elements of cgroups removed while pinholed was down", metadata: ["elements": "\(swept)"]) }
+            } catch {
+                logger.warning("could not delete the elements of removed cgroups; they stay until they expire", metadata: ["error": "\(error)"])
+            }
             logger.notice("enforcement on: table \(EnforcementTable.qualifiedName) built", metadata: ["fail_closed": "\(settings.failClosed)"])
             return EnforcementService(nft: nft, pinner: pinner, failClosed: settings.failClosed, logger: logger)
         } catch {
