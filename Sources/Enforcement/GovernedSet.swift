@@ -52,14 +52,29 @@ public final class GovernedSet: @unchecked Sendable {
 
     /// Drops `cgroupPaths`, cgroups that are gone, from the set by their
     /// remembered ids (one batch); returns those that were governed.
+    ///
+    /// A path whose cgroup was re-created meanwhile (a service restarted:
+    /// its removal and creation may reach the watcher in one batch, and the
+    /// new cgroup's `govern` then saw the path governed already) moves to
+    /// the new cgroup's id instead: governed, as the old one was, until
+    /// decided otherwise. It is not among those returned.
     @discardableResult
     public func dropGone(_ cgroupPaths: [String]) throws(NetlinkError) -> [String] {
         lock.lock()
         defer { lock.unlock() }
-        let dropped = cgroupPaths.map(Self.relative).filter { members[$0] != nil }
-        guard !dropped.isEmpty else { return [] }
-        try writer.destroy(dropped.compactMap { members[$0] }.map { SetElement(cgroup: $0) })
-        for path in dropped { members[path] = nil }
+        let paths = cgroupPaths.map(Self.relative).filter { members[$0] != nil }
+        guard !paths.isEmpty else { return [] }
+        var dropped: [String] = []
+        var recreated: [String: UInt64] = [:]
+        for path in paths {
+            if let now = try? ids.currentID(of: path), now != members[path] { recreated[path] = now } else { dropped.append(path) }
+        }
+        try writer.destroy(paths.compactMap { members[$0] }.map { SetElement(cgroup: $0) })
+        for path in paths { members[path] = nil }
+        if !recreated.isEmpty {
+            try writer.add(recreated.values.map { SetElement(cgroup: $0) })
+            members.merge(recreated) { $1 }
+        }
         return dropped
     }
 

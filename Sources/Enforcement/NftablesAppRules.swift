@@ -111,11 +111,24 @@ public final class NftablesAppRules: @unchecked Sendable {
 
     /// Removes `cgroupPath`'s entries like `remove`, for a cgroup that went
     /// away: a failure is not thrown but returned (nil: none), so the
-    /// caller's cleanup goes on.
+    /// caller's cleanup goes on. A cgroup re-created at the path meanwhile
+    /// (a restarted service, whose `applyOwnership` saw the path applied
+    /// already) gets the same entries under its new id.
     @discardableResult
     public func forget(cgroupPath: String) -> NetlinkError? {
+        let key = Self.normalized(cgroupPath)
+        lock.lock()
+        defer { lock.unlock() }
+        let rules = lastRules[cgroupPath]
+        lastRules = lastRules.filter { Self.normalized($0.key) != key }
+        guard let old = applied.removeValue(forKey: key) else { return nil }
         do {
-            try remove(cgroupPath: cgroupPath)
+            try writer.destroy(Self.elements(old.entries, cgroup: old.id))
+            if let now = try? ids.currentID(of: key), now != old.id {
+                try writer.add(Self.elements(old.entries, cgroup: now))
+                applied[key] = (now, old.entries)
+                if let rules { lastRules[cgroupPath] = rules }
+            }
             return nil
         } catch {
             return error

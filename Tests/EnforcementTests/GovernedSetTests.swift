@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PinholeCore
 import Testing
 import TestSupport
 @testable import Enforcement
@@ -55,6 +56,42 @@ import TestSupport
             #expect(try kernelIDs().isEmpty)
             #expect(try !adopted.ungovern(a))
         }
+    }
+
+    /// A cgroup removed and re-created at its path before `dropGone` runs
+    /// (a restarted service, both events in one watcher batch) stays
+    /// governed, under its new id; the old id goes. The same for the
+    /// interfaces it owns (`NftablesAppRules.forget`).
+    @Test func aCgroupRecreatedBeforeDropGoneMovesToItsNewID() throws {
+        let ns = try NamespacedThread()
+        let owners = InterfaceOwners(["wg0": [try Glob("*-svc.scope")]])
+        let (governed, owned, oldID, newID, dropped) = try ns.run {
+            () throws -> (Set<UInt64>, Set<UInt64>, UInt64, UInt64, [String]) in
+            try EnforcementTable(ownedInterfaces: ["wg0"]).create(with: Nftables())
+            let a = try makeCgroup("re-svc.scope")
+            defer { removeCgroup(a) }
+            let ids = try CgroupIds()
+            let set = try GovernedSet(ids: ids)
+            let rules = try NftablesAppRules(ids: ids, owners: owners)
+            try set.govern(a)
+            try rules.applyOwnership(cgroupPath: a)
+            let oldID = try ids.currentID(of: a)
+            removeCgroup(a)
+            _ = try makeCgroup("re-svc.scope")
+            let newID = try ids.currentID(of: a)
+            // The new cgroup appeared first: both calls see the path done already.
+            #expect(try !set.govern(a))
+            #expect(try !rules.applyOwnership(cgroupPath: a))
+            #expect(rules.forget(cgroupPath: a) == nil)
+            let dropped = try set.dropGone([a])
+            let writer = try NetlinkSetWriter()
+            let owned = Set(try writer.keys(set: "owners").compactMap { SetElement(kind: .owners, key: $0)?.cgroup })
+            return (try writer.cgroupIDs(set: "governed"), owned, oldID, newID, dropped)
+        }
+        #expect(oldID != newID)
+        #expect(governed == [newID])
+        #expect(owned == [newID])
+        #expect(dropped.isEmpty)
     }
 
     /// `destroy` of an element the kernel does not have is no error (a pin
