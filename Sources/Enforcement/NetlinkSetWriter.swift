@@ -168,9 +168,11 @@ public final class NetlinkSetWriter {
         for element in elements { bySet[element.setName, default: []].append(element) }
         var chunks: [(set: String, elements: ArraySlice<SetElement>)] = []
         for (set, list) in bySet.sorted(by: { $0.key < $1.key }) {
+            // A range element carries two keys (≈ 80 bytes): half as many keep the attribute under 64 KiB.
+            let perMessage = set.hasPrefix("static") ? Self.elementsPerMessage / 2 : Self.elementsPerMessage
             var start = 0
             while start < list.count {
-                let end = min(start + Self.elementsPerMessage, list.count)
+                let end = min(start + perMessage, list.count)
                 chunks.append((set, list[start..<end]))
                 start = end
             }
