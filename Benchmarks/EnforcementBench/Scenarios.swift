@@ -22,7 +22,7 @@ struct Scenarios {
 
     /// One address per call through libnftables' text API (the old path).
     mutating func textPin(rounds: Int) throws -> Samples {
-        let pinner = NftablesPinner(nft: nft)
+        let pinner = TextPinner(nft: nft)
         var samples = Samples("new pin, text (libnftables), 1 address", capacity: rounds)
         for _ in 0..<rounds {
             let address = fresh()

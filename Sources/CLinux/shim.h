@@ -7,8 +7,7 @@
 // and cgroup handles for the attribution's process index (through
 // syscall(2): glibc declares them only under _GNU_SOURCE, and Swift cannot
 // call the variadic syscall itself); xattrs for the mark pinholed leaves
-// on `pinhole exec` scopes; unshare(2) for pinholed's private mount
-// namespace on hybrid cgroup hosts (`CgroupMountView`).
+// on `pinhole exec` scopes.
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -40,14 +39,6 @@ static inline int pinhole_recvmmsg(int fd, struct pinhole_mmsghdr *messages, uns
 static inline int pinhole_sendmmsg(int fd, struct pinhole_mmsghdr *messages, unsigned int count, int flags) {
     return (int)syscall(SYS_sendmmsg, fd, messages, count, flags);
 }
-
-/// unshare(2) (glibc declares it only under _GNU_SOURCE); 0, or -1 with errno.
-static inline int pinhole_unshare(int flags) {
-    return (int)syscall(SYS_unshare, flags);
-}
-
-/// unshare's flag for a new mount namespace (sched.h has it only under _GNU_SOURCE).
-static const int PINHOLE_CLONE_NEWNS = 0x00020000;
 
 /// A pidfd for `pid` (close-on-exec), or -1 with errno.
 static inline int pinhole_pidfd_open(int pid) {

@@ -18,4 +18,6 @@ static const uint16_t pinhole_nfproto_inet = 1;   // NFPROTO_INET
 static const int pinhole_sol_netlink = 270;       // SOL_NETLINK
 static const int pinhole_netlink_cap_ack = 10;    // NETLINK_CAP_ACK: acks without the request echoed
 static const int pinhole_netlink_ext_ack = 11;    // NETLINK_EXT_ACK: error messages in acks
+// NFT_MSG_DESTROYSETELEM (kernel 6.3): delete, no error when absent; newer than these headers.
+static const uint16_t pinhole_nft_msg_destroysetelem = 30;
 #endif

@@ -89,10 +89,11 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
         send(batch)
     }
 
-    /// Drops what is remembered about `cgroupPath` (it went away).
+    /// Drops what is remembered about `cgroupPath` (it went away) and
+    /// deletes its remembered pins from the kernel (`NetlinkPinner.forget`).
     public func forget(cgroupPath: String) {
         governed.withLock { _ = $0.remove(cgroupPath) }
-        pinner.forget(cgroupPath: cgroupPath)
+        if let error = pinner.forget(cgroupPath: cgroupPath) { onFailure(error) }
     }
 
     /// Sends what is queued, runs its completions, and ends the thread.

@@ -20,6 +20,15 @@ public final class CgroupIds: Sendable {
     /// matches no socket there.
     public func id(of path: String) throws(NetlinkError) -> UInt64 {
         if let id = cache.withLock({ $0[path] }) { return id }
+        let id = try currentID(of: path)
+        cache.withLock { $0[path] = id }
+        return id
+    }
+
+    /// The id of the cgroup at `path` now (one stat, the cache neither
+    /// read nor written): tells a cgroup re-created at a path from the one
+    /// whose id is cached.
+    public func currentID(of path: String) throws(NetlinkError) -> UInt64 {
         let relative = Self.relative(path)
         guard !relative.isEmpty else {
             throw NetlinkError(operation: "cgroup id of \"\(path)\"", errno: 0, detail: "the root cgroup cannot be governed or pinned")
@@ -32,9 +41,7 @@ public final class CgroupIds: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw NetlinkError(operation: "cgroup id of \"\(path)\"", errno: ENOTDIR, detail: "\(full) is not a cgroup directory")
         }
-        let id = UInt64(info.st_ino)
-        cache.withLock { $0[path] = id }
-        return id
+        return UInt64(info.st_ino)
     }
 
     /// Drops the cached id of `path`.

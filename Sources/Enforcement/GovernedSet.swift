@@ -4,126 +4,110 @@ import Foundation
 /// app cgroups (paths relative to the cgroup2 root, no leading slash) whose
 /// sockets are enforced.
 ///
-/// nft's text and JSON syntax name a cgroup by path and resolve it when the
-/// command runs, so an element whose cgroup is gone (listed as its bare
-/// numeric id) cannot be deleted by name. Dropping such elements rebuilds
-/// the set instead, in one transaction: flush it and add back every
-/// governed cgroup that still exists. Calls are serialized by a lock held
-/// across the nft command, so a `govern` never races a rebuild.
+/// Elements go over netlink by numeric cgroup id (`NetlinkSetWriter`), so
+/// no cgroup path is resolved by nft (hybrid hosts need no special view).
+/// Each governed path's id is remembered: `ungovern` and `dropGone` delete
+/// by it, which works for a cgroup that is gone too. The kernel clones the
+/// set's `counter` onto each element added, so every element counts its
+/// cgroup's rejects (`EnforcementStatus`). Calls are serialized by a lock.
 public final class GovernedSet: @unchecked Sendable {
-    private let nft: Nftables
-    private let cgroupRoot: String
+    /// Path → cgroup id.
+    public let ids: CgroupIds
+    private let writer: NetlinkSetWriter
     private let lock = NSLock()
-    private var members: Set<String> = []
+    private var members: [String: UInt64] = [:]
 
-    /// - Parameter cgroupRoot: where the cgroup2 tree is mounted, to tell
-    ///   which cgroups still exist.
-    public init(nft: Nftables, cgroupRoot: String = "/sys/fs/cgroup") {
-        self.nft = nft
-        self.cgroupRoot = cgroupRoot
+    /// Opens a netlink socket in the calling thread's network namespace.
+    /// - Parameter ids: path → id; nil: the cgroup2 mount of the calling thread.
+    public init(ids: CgroupIds? = nil) throws(NetlinkError) {
+        if let ids { self.ids = ids } else { self.ids = try CgroupIds() }
+        self.writer = try NetlinkSetWriter()
     }
 
-    /// Governs `cgroupPath`; returns false, with no nft call, when it already is.
+    /// Governs `cgroupPath`; returns false, with no kernel call, when it already is.
     @discardableResult
-    public func govern(_ cgroupPath: String) throws(NftablesError) -> Bool {
+    public func govern(_ cgroupPath: String) throws(NetlinkError) -> Bool {
         let path = Self.relative(cgroupPath)
         lock.lock()
         defer { lock.unlock() }
-        guard !members.contains(path) else { return false }
-        try nft.run("add element \(EnforcementTable.qualifiedName) governed { \(try NftablesPinner.nftPath(path)) }\n")
-        members.insert(path)
+        guard members[path] == nil else { return false }
+        let id = try ids.id(of: path)
+        try writer.add([SetElement(cgroup: id)])
+        members[path] = id
         return true
     }
 
-    /// Stops governing `cgroupPath`, a cgroup that still exists; returns
-    /// false when it was not governed.
+    /// Stops governing `cgroupPath` (present or gone); returns false when it
+    /// was not governed.
     @discardableResult
-    public func ungovern(_ cgroupPath: String) throws(NftablesError) -> Bool {
+    public func ungovern(_ cgroupPath: String) throws(NetlinkError) -> Bool {
         let path = Self.relative(cgroupPath)
         lock.lock()
         defer { lock.unlock() }
-        guard members.contains(path) else { return false }
-        if exists(path) {
-            try nft.run("delete element \(EnforcementTable.qualifiedName) governed { \(try NftablesPinner.nftPath(path)) }\n")
-            members.remove(path)
-        } else {
-            members.remove(path)
-            try rebuildLocked()
+        guard let id = members[path] else { return false }
+        try writer.destroy([SetElement(cgroup: id)])
+        members[path] = nil
+        return true
+    }
+
+    /// Drops `cgroupPaths`, cgroups that are gone, from the set by their
+    /// remembered ids (one batch); returns those that were governed.
+    ///
+    /// A path whose cgroup was re-created meanwhile (a service restarted:
+    /// its removal and creation may reach the watcher in one batch, and the
+    /// new cgroup's `govern` then saw the path governed already) moves to
+    /// the new cgroup's id instead: governed, as the old one was, until
+    /// decided otherwise. It is not among those returned.
+    @discardableResult
+    public func dropGone(_ cgroupPaths: [String]) throws(NetlinkError) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        let paths = cgroupPaths.map(Self.relative).filter { members[$0] != nil }
+        guard !paths.isEmpty else { return [] }
+        var dropped: [String] = []
+        var recreated: [String: UInt64] = [:]
+        for path in paths {
+            if let now = try? ids.currentID(of: path), now != members[path] { recreated[path] = now } else { dropped.append(path) }
         }
-        return true
-    }
-
-    /// Drops `cgroupPaths`, cgroups that are gone, from the set (one
-    /// rebuild); returns those that were governed.
-    @discardableResult
-    public func dropGone(_ cgroupPaths: [String]) throws(NftablesError) -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        let dropped = cgroupPaths.map(Self.relative).filter { members.remove($0) != nil }
-        guard !dropped.isEmpty else { return [] }
-        try rebuildLocked()
+        try writer.destroy(paths.compactMap { members[$0] }.map { SetElement(cgroup: $0) })
+        for path in paths { members[path] = nil }
+        if !recreated.isEmpty {
+            try writer.add(recreated.values.map { SetElement(cgroup: $0) })
+            members.merge(recreated) { $1 }
+        }
         return dropped
     }
 
     /// Takes over the set as the kernel holds it (a restart after a crash,
-    /// or after a stop with `fail_closed`): cgroups that still exist stay
-    /// governed and are remembered; elements of cgroups that are gone are
-    /// dropped. Returns how many of each.
+    /// or after a stop with `fail_closed`): ids whose cgroup still exists
+    /// stay governed and are remembered by path (one walk of the cgroup2
+    /// tree); elements of cgroups that are gone are deleted by id. Returns
+    /// how many of each.
     @discardableResult
-    public func adopt() throws(NftablesError) -> (kept: Int, dropped: Int) {
-        let listing = try nft.json("list set \(EnforcementTable.qualifiedName) governed")
-        let elements = Self.elements(inJSON: listing)
+    public func adopt() throws(NetlinkError) -> (kept: Int, dropped: Int) {
         lock.lock()
         defer { lock.unlock() }
-        let kept = elements.filter(exists)
-        members.formUnion(kept)
-        let dropped = elements.count - kept.count
-        if dropped > 0 { try rebuildLocked() }
-        return (kept.count, dropped)
+        let listed = try writer.cgroupIDs(set: SetElement.Kind.governed.rawValue)
+        guard !listed.isEmpty else { return (0, 0) }
+        let paths = Self.cgroupPaths(under: ids.mountPoint, wanted: listed)
+        let gone = listed.filter { paths[$0] == nil }
+        if !gone.isEmpty { try writer.destroy(gone.map { SetElement(cgroup: $0) }) }
+        for (id, path) in paths { members[path] = id }
+        return (paths.count, gone.count)
     }
 
     /// Whether `cgroupPath` is governed (as far as this instance knows).
     public func contains(_ cgroupPath: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        return members.contains(Self.relative(cgroupPath))
+        return members[Self.relative(cgroupPath)] != nil
     }
 
     /// Every governed cgroup, sorted.
     public var paths: [String] {
         lock.lock()
         defer { lock.unlock() }
-        return members.sorted()
-    }
-
-    /// Replaces the set's elements with `members` that still exist, in one transaction.
-    private func rebuildLocked() throws(NftablesError) {
-        var lastError: NftablesError?
-        // A cgroup may vanish between the check and the command: one more try without it.
-        for _ in 0..<2 {
-            members = members.filter(exists)
-            var script = "flush set \(EnforcementTable.qualifiedName) governed\n"
-            var quoted: [String] = []
-            for path in members.sorted() {
-                guard let literal = try? NftablesPinner.nftPath(path) else { continue }
-                quoted.append(literal)
-            }
-            if !quoted.isEmpty {
-                script += "add element \(EnforcementTable.qualifiedName) governed { \(quoted.joined(separator: ", ")) }\n"
-            }
-            do {
-                try nft.run(script)
-                return
-            } catch {
-                lastError = error
-            }
-        }
-        if let lastError { throw lastError }
-    }
-
-    private func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(cgroupRoot + "/" + path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        return members.keys.sorted()
     }
 
     /// "/a/b/" → "a/b".
@@ -131,25 +115,24 @@ public final class GovernedSet: @unchecked Sendable {
         cgroupPath.split(separator: "/").joined(separator: "/")
     }
 
-    /// The element strings of a `list set` JSON answer: cgroup paths, or
-    /// bare numeric ids for cgroups nft could not name.
-    static func elements(inJSON text: String) -> [String] {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let items = root["nftables"] as? [[String: Any]]
-        else { return [] }
-        var result: [String] = []
-        for item in items {
-            guard let set = item["set"] as? [String: Any], let elements = set["elem"] as? [Any] else { continue }
-            for item in elements {
-                // A set with counters lists {"elem": {"val": …, "counter": …}}.
-                let element = ((item as? [String: Any])?["elem"] as? [String: Any])?["val"] ?? item
-                if let text = element as? String {
-                    result.append(text)
-                } else if let number = element as? NSNumber {
-                    result.append(number.stringValue)
-                }
+    /// The paths (relative to `root`) of the cgroups under `root` whose ids
+    /// are in `wanted`: a walk of the tree that stops once all are found.
+    static func cgroupPaths(under root: String, wanted: Set<UInt64>) -> [UInt64: String] {
+        var found: [UInt64: String] = [:]
+        var pending = [""]
+        while let relative = pending.popLast(), found.count < wanted.count {
+            guard let directory = opendir(relative.isEmpty ? root : root + "/" + relative) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard name != ".", name != ".." else { continue }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                // d_ino is the directory's inode: the cgroup id.
+                if wanted.contains(UInt64(entry.pointee.d_ino)) { found[UInt64(entry.pointee.d_ino)] = child }
+                pending.append(child)
             }
         }
-        return result
+        return found
     }
 }

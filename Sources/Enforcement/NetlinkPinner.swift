@@ -34,7 +34,7 @@ public final class NetlinkPinner: @unchecked Sendable {
     public init(
         ids: CgroupIds? = nil,
         refreshFraction: Double = 0.5,
-        now: @escaping @Sendable () -> Double = NftablesPinner.monotonicSeconds
+        now: @escaping @Sendable () -> Double = NetlinkPinner.monotonicSeconds
     ) throws(NetlinkError) {
         precondition(refreshFraction > 0 && refreshFraction <= 1, "refreshFraction must be in (0, 1]")
         if let ids { self.ids = ids } else { self.ids = try CgroupIds() }
@@ -45,12 +45,12 @@ public final class NetlinkPinner: @unchecked Sendable {
 
     /// Enforces policy on the sockets of `cgroupPath` and of every cgroup below it.
     public func govern(cgroupPath: String) throws(NetlinkError) {
-        try write([SetElement(cgroup: ids.id(of: cgroupPath))], delete: false)
+        try write([SetElement(cgroup: ids.id(of: cgroupPath))], verb: .add)
     }
 
     /// Stops enforcing on `cgroupPath` (fails when it is not governed).
     public func ungovern(cgroupPath: String) throws(NetlinkError) {
-        try write([SetElement(cgroup: ids.id(of: cgroupPath))], delete: true)
+        try write([SetElement(cgroup: ids.id(of: cgroupPath))], verb: .delete)
     }
 
     /// Lets `cgroupPath` reach `addresses` for `timeout` seconds, in one
@@ -87,7 +87,7 @@ public final class NetlinkPinner: @unchecked Sendable {
     /// remembers them as pinned.
     public func send(_ elements: [SetElement]) throws(NetlinkError) {
         let start = now()
-        try write(elements, delete: false)
+        try write(elements, verb: .add)
         lock.lock()
         defer { lock.unlock() }
         // The clock was read before sending: the kernel's expiry is a little later.
@@ -98,13 +98,34 @@ public final class NetlinkPinner: @unchecked Sendable {
     }
 
     /// Drops what this pinner remembers about `cgroupPath`, its id included
-    /// (the cgroup went away; a new one at the same path has a new id).
-    public func forget(cgroupPath: String) {
-        guard let cgroup = try? ids.id(of: cgroupPath) else { return }
+    /// (the cgroup went away; a new one at the same path has a new id), and
+    /// deletes the cgroup's live pins from `pin4`/`pin6` by id, in one
+    /// batch. Only pins this pinner remembers are deleted (those of an
+    /// earlier pinholed expire by their timeouts): that costs no netlink
+    /// dump of every pin per removed cgroup. Returns a failed deletion
+    /// (nil: none); what is remembered is dropped either way.
+    @discardableResult
+    public func forget(cgroupPath: String) -> NetlinkError? {
+        guard let cgroup = try? ids.id(of: cgroupPath) else { return nil }
         ids.forget(cgroupPath)
         lock.lock()
-        defer { lock.unlock() }
-        memory.forget { $0.cgroup == cgroup }
+        let live = memory.forget(where: { $0.cgroup == cgroup }, liveAt: now())
+        lock.unlock()
+        guard !live.isEmpty else { return nil }
+        do {
+            // Destroy: a pin that expired meanwhile does not fail the batch.
+            try write(live.map { SetElement(cgroup: $0.cgroup, address: $0.address) }, verb: .destroy)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// CLOCK_MONOTONIC in seconds: the default clock of pin expiries.
+    public static let monotonicSeconds: @Sendable () -> Double = {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     /// How many (cgroup, address) pins are remembered as live.
@@ -121,9 +142,15 @@ public final class NetlinkPinner: @unchecked Sendable {
         return try writer.count(set: set)
     }
 
-    private func write(_ elements: [SetElement], delete: Bool) throws(NetlinkError) {
+    private enum Verb { case add, delete, destroy }
+
+    private func write(_ elements: [SetElement], verb: Verb) throws(NetlinkError) {
         writerLock.lock()
         defer { writerLock.unlock() }
-        if delete { try writer.delete(elements) } else { try writer.add(elements) }
+        switch verb {
+        case .add: try writer.add(elements)
+        case .delete: try writer.delete(elements)
+        case .destroy: try writer.destroy(elements)
+        }
     }
 }

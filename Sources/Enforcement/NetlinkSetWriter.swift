@@ -72,11 +72,44 @@ public final class NetlinkSetWriter {
         try send(elements, type: UInt16(NFT_MSG_DELSETELEM.rawValue), flags: UInt16(NLM_F_ACK), verb: "delete")
     }
 
+    /// Deletes `elements`, ignoring those that are not there
+    /// (NFT_MSG_DESTROYSETELEM, kernel ≥ 6.3): an element that expired, or
+    /// was never added, does not fail the batch.
+    public func destroy(_ elements: some Collection<SetElement>) throws(NetlinkError) {
+        try send(elements, type: UInt16(pinhole_nft_msg_destroysetelem), flags: UInt16(NLM_F_ACK), verb: "destroy")
+    }
+
     /// How many elements `set` of `inet pinhole` holds, from a
     /// NFT_MSG_GETSETELEM dump (cheap next to nft's listing, which looks up
     /// the path of every cgroup id it prints).
     public func count(set: String) throws(NetlinkError) -> Int {
-        let what = "count the elements of inet pinhole \(set) (netlink dump)"
+        var total = 0
+        try dump(set: set, what: "count the elements of inet pinhole \(set) (netlink dump)") { _ in total += 1 }
+        return total
+    }
+
+    /// The keys of every element of `set` of `inet pinhole`, as the kernel
+    /// holds them (`SetElement.writeKey`'s layout), from a NFT_MSG_GETSETELEM dump.
+    public func keys(set: String) throws(NetlinkError) -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        try dump(set: set, what: "list the elements of inet pinhole \(set) (netlink dump)") { keys.append($0) }
+        return keys
+    }
+
+    /// The cgroup ids of `set`'s elements (the first 8 bytes of each key,
+    /// host order: not for the interval sets `static4`/`static6`), distinct.
+    public func cgroupIDs(set: String) throws(NetlinkError) -> Set<UInt64> {
+        var ids: Set<UInt64> = []
+        try dump(set: set, what: "list the cgroup ids of inet pinhole \(set) (netlink dump)") { key in
+            guard key.count >= 8 else { return }
+            ids.insert(key.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        }
+        return ids
+    }
+
+    /// Runs a NFT_MSG_GETSETELEM dump of `set`, handing each element's key to `body`.
+    private func dump(set: String, what: String, _ body: ([UInt8]) -> Void) throws(NetlinkError) {
+        final class Keys { var list: [[UInt8]] = [] }
         let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
         sequence &+= 1
         let request = sequence
@@ -85,7 +118,6 @@ public final class NetlinkSetWriter {
         guard mnl_socket_sendto(socket, buffer.baseAddress, Int(header.pointee.nlmsg_len)) >= 0 else {
             throw NetlinkError(operation: what, errno: Glibc.errno)
         }
-        var total = 0
         while true {
             let count = recv(mnl_socket_get_fd(socket), receiveBuffer.baseAddress, receiveBuffer.count, 0)
             if count < 0 {
@@ -101,7 +133,7 @@ public final class NetlinkSetWriter {
                 guard message.pointee.nlmsg_seq == request else { continue }
                 switch Int32(message.pointee.nlmsg_type) {
                 case NLMSG_DONE:
-                    return total
+                    return
                 case NLMSG_ERROR:
                     let code = receiveBuffer.load(fromByteOffset: offset + MemoryLayout<nlmsghdr>.size, as: Int32.self)
                     if code != 0 { throw NetlinkError(operation: what, errno: -code) }
@@ -111,12 +143,20 @@ public final class NetlinkSetWriter {
                     guard nftnl_set_elems_nlmsg_parse(message, parsed) >= 0 else {
                         throw NetlinkError(operation: what, errno: Glibc.errno, detail: "unparsable NEWSETELEM message")
                     }
-                    var found = 0
-                    nftnl_set_elem_foreach(parsed, { _, data in
-                        data!.assumingMemoryBound(to: Int.self).pointee += 1
-                        return 0
-                    }, &found)
-                    total += found
+                    let keys = Keys()
+                    _ = withExtendedLifetime(keys) {
+                        nftnl_set_elem_foreach(parsed, { item, data in
+                            let keys = Unmanaged<Keys>.fromOpaque(data!).takeUnretainedValue()
+                            var length: UInt32 = 0
+                            if let key = nftnl_set_elem_get(item, UInt16(NFTNL_SET_ELEM_KEY), &length) {
+                                keys.list.append(Array(UnsafeRawBufferPointer(start: key, count: Int(length))))
+                            } else {
+                                keys.list.append([])
+                            }
+                            return 0
+                        }, Unmanaged.passUnretained(keys).toOpaque())
+                    }
+                    keys.list.forEach(body)
                 }
             }
         }
@@ -128,9 +168,11 @@ public final class NetlinkSetWriter {
         for element in elements { bySet[element.setName, default: []].append(element) }
         var chunks: [(set: String, elements: ArraySlice<SetElement>)] = []
         for (set, list) in bySet.sorted(by: { $0.key < $1.key }) {
+            // A range element carries two keys (≈ 80 bytes): half as many keep the attribute under 64 KiB.
+            let perMessage = set.hasPrefix("static") ? Self.elementsPerMessage / 2 : Self.elementsPerMessage
             var start = 0
             while start < list.count {
-                let end = min(start + Self.elementsPerMessage, list.count)
+                let end = min(start + perMessage, list.count)
                 chunks.append((set, list[start..<end]))
                 start = end
             }
@@ -179,6 +221,10 @@ public final class NetlinkSetWriter {
             withUnsafeMutableBytes(of: &key) { raw in
                 let length = element.writeKey(into: raw)
                 nftnl_set_elem_set(item, UInt16(NFTNL_SET_ELEM_KEY), raw.baseAddress, UInt32(length))
+                // An interval of a concatenation (pipapo): the range's last key, inclusive.
+                if let length = element.writeKeyEnd(into: raw) {
+                    nftnl_set_elem_set(item, UInt16(NFTNL_SET_ELEM_KEY_END), raw.baseAddress, UInt32(length))
+                }
             }
             if element.timeoutSeconds > 0 {
                 nftnl_set_elem_set_u64(item, UInt16(NFTNL_SET_ELEM_TIMEOUT), UInt64(element.timeoutSeconds) * 1000)

@@ -6,9 +6,11 @@ import Foundation
 /// instance may be shared between threads.
 ///
 /// The context's netlink socket is opened by `init`, in the network
-/// namespace of the calling thread, and cgroup paths in scripts are
-/// resolved against /sys/fs/cgroup in the calling thread's mount
-/// namespace: create and use an instance where the table should live.
+/// namespace of the calling thread: create and use an instance where the
+/// table should live. Cgroup paths in scripts would be resolved against
+/// /sys/fs/cgroup (absent on hybrid hosts), so pinholed names no cgroup
+/// in nft text: cgroup-keyed elements go by id over netlink
+/// (`NetlinkSetWriter`), and listings show ids nft cannot name as numbers.
 public final class Nftables: @unchecked Sendable {
     private let lock = NSLock()
     private let context: OpaquePointer

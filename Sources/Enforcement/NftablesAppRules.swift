@@ -5,6 +5,11 @@ import PinholeCore
 /// and `static4/6` (see `EnforcementTable+AppRules`) equal to what the
 /// policy says for each app cgroup.
 ///
+/// Elements go over netlink by numeric cgroup id (`NetlinkSetWriter`; the
+/// name is historical: nft text named cgroups by path). Each cgroup's id is
+/// remembered with what was sent for it, so its entries can be deleted
+/// after the cgroup is gone (`remove`, `forget`).
+///
 /// `apply` is called for every attributed query, so it remembers what it
 /// sent per cgroup and costs a dictionary lookup when nothing changed; a
 /// change (a reload edited the profile) is one transaction that deletes
@@ -18,24 +23,30 @@ public final class NftablesAppRules: @unchecked Sendable {
         var ranges: [CIDRBlock] = []
     }
 
-    private let nft: Nftables
+    /// Path → cgroup id.
+    public let ids: CgroupIds
+    private let writer: NetlinkSetWriter
     /// Who may use which owned interface (the table's `owned` set holds its keys).
     public let owners: InterfaceOwners
     private let lock = NSLock()
-    private var applied: [String: Entries] = [:]
+    /// Per cgroup path: its id and what the kernel has for it.
+    private var applied: [String: (id: UInt64, entries: Entries)] = [:]
     /// The rules last applied per cgroup path as given: the per-query fast
     /// path compares these, without matching owner globs again.
     private var lastRules: [String: AppNetworkRules] = [:]
 
-    public init(nft: Nftables, owners: InterfaceOwners = InterfaceOwners()) {
-        self.nft = nft
+    /// Opens a netlink socket in the calling thread's network namespace.
+    /// - Parameter ids: path → id; nil: the cgroup2 mount of the calling thread.
+    public init(ids: CgroupIds? = nil, owners: InterfaceOwners = InterfaceOwners()) throws(NetlinkError) {
+        if let ids { self.ids = ids } else { self.ids = try CgroupIds() }
+        self.writer = try NetlinkSetWriter()
         self.owners = owners
     }
 
     /// Applies `profile`'s `interfaces` and `allow_cidrs` (and the
     /// interfaces the cgroup owns) to `cgroupPath`.
     @discardableResult
-    public func apply(cgroupPath: String, profile: AppProfile) throws(NftablesError) -> Bool {
+    public func apply(cgroupPath: String, profile: AppProfile) throws(NetlinkError) -> Bool {
         try apply(cgroupPath: cgroupPath, rules: AppNetworkRules(profile: profile))
     }
 
@@ -46,7 +57,7 @@ public final class NftablesAppRules: @unchecked Sendable {
     /// also while its profile is still undecided. Returns whether a command
     /// was sent.
     @discardableResult
-    public func applyOwnership(cgroupPath: String) throws(NftablesError) -> Bool {
+    public func applyOwnership(cgroupPath: String) throws(NetlinkError) -> Bool {
         let key = Self.normalized(cgroupPath)
         let owned = owners.interfaces(ownedByCgroup: key)
         guard !owned.isEmpty else { return false }
@@ -54,15 +65,16 @@ public final class NftablesAppRules: @unchecked Sendable {
         defer { lock.unlock() }
         guard applied[key] == nil else { return false }
         let wanted = Entries(owned: owned)
-        try nft.run(Self.commands("add", try NftablesPinner.nftPath(key), wanted))
-        applied[key] = wanted
+        let id = try ids.id(of: key)
+        try writer.add(Self.elements(wanted, cgroup: id))
+        applied[key] = (id, wanted)
         return true
     }
 
     /// Brings the entries of `cgroupPath` to `rules` plus the interfaces
     /// it owns. Returns whether a command was sent (false: unchanged).
     @discardableResult
-    public func apply(cgroupPath: String, rules: AppNetworkRules) throws(NftablesError) -> Bool {
+    public func apply(cgroupPath: String, rules: AppNetworkRules) throws(NetlinkError) -> Bool {
         if lock.withLock({ lastRules[cgroupPath] == rules }) { return false }
         let key = Self.normalized(cgroupPath)
         let wanted = Entries(
@@ -70,62 +82,69 @@ public final class NftablesAppRules: @unchecked Sendable {
             ranges: Self.outermost(rules.allowCIDRs))
         lock.lock()
         defer { lock.unlock() }
-        let old = applied[key] ?? Entries()
+        let old = applied[key]?.entries ?? Entries()
         guard old != wanted else {
             lastRules[cgroupPath] = rules
             return false
         }
-        let path = try NftablesPinner.nftPath(key)
-        do {
-            try nft.run(Self.commands("delete", path, old) + Self.commands("add", path, wanted))
-        } catch {
-            // The old entries may be gone already (the table was rebuilt): add alone.
-            try nft.run(Self.commands("add", path, wanted))
-        }
-        applied[key] = wanted
+        let id: UInt64
+        if let known = applied[key]?.id { id = known } else { id = try ids.id(of: key) }
+        let kept = Set(Self.elements(wanted, cgroup: id))
+        // Destroy (no error for an entry that is gone already, e.g. the table was rebuilt), then add.
+        try writer.destroy(Self.elements(old, cgroup: id).filter { !kept.contains($0) })
+        try writer.add(Self.elements(wanted, cgroup: id))
+        applied[key] = (id, wanted)
         lastRules[cgroupPath] = rules
         return true
     }
 
-    /// Removes what was applied to `cgroupPath` from the kernel and from
-    /// memory (the cgroup went away, or is no longer the app's).
-    public func remove(cgroupPath: String) throws(NftablesError) {
+    /// Removes what was applied to `cgroupPath` from the kernel (by its
+    /// remembered id: the cgroup may be gone) and from memory.
+    public func remove(cgroupPath: String) throws(NetlinkError) {
         let key = Self.normalized(cgroupPath)
         lock.lock()
         defer { lock.unlock() }
         lastRules = lastRules.filter { Self.normalized($0.key) != key }
         guard let old = applied.removeValue(forKey: key) else { return }
-        let script = Self.commands("delete", try NftablesPinner.nftPath(key), old)
-        if !script.isEmpty { try nft.run(script) }
+        try writer.destroy(Self.elements(old.entries, cgroup: old.id))
     }
 
-    /// Forgets `cgroupPath` without a kernel call (the cgroup is gone, and
-    /// its elements with it as far as matching goes).
-    public func forget(cgroupPath: String) {
+    /// Removes `cgroupPath`'s entries like `remove`, for a cgroup that went
+    /// away: a failure is not thrown but returned (nil: none), so the
+    /// caller's cleanup goes on. A cgroup re-created at the path meanwhile
+    /// (a restarted service, whose `applyOwnership` saw the path applied
+    /// already) gets the same entries under its new id.
+    @discardableResult
+    public func forget(cgroupPath: String) -> NetlinkError? {
+        let key = Self.normalized(cgroupPath)
         lock.lock()
         defer { lock.unlock() }
-        let key = Self.normalized(cgroupPath)
-        applied[key] = nil
+        let rules = lastRules[cgroupPath]
         lastRules = lastRules.filter { Self.normalized($0.key) != key }
+        guard let old = applied.removeValue(forKey: key) else { return nil }
+        do {
+            try writer.destroy(Self.elements(old.entries, cgroup: old.id))
+            if let now = try? ids.currentID(of: key), now != old.id {
+                try writer.add(Self.elements(old.entries, cgroup: now))
+                applied[key] = (now, old.entries)
+                if let rules { lastRules[cgroupPath] = rules }
+            }
+            return nil
+        } catch {
+            return error
+        }
     }
 
-    /// `add`/`delete element` commands for one cgroup's entries ("" for none).
-    static func commands(_ verb: String, _ path: String, _ entries: Entries) -> String {
-        let table = EnforcementTable.qualifiedName
-        var script = ""
-        func line(_ set: String, _ elements: [String]) {
-            if !elements.isEmpty { script += "\(verb) element \(table) \(set) { \(elements.joined(separator: ", ")) }\n" }
-        }
+    /// The kernel elements of one cgroup's entries.
+    static func elements(_ entries: Entries, cgroup: UInt64) -> [SetElement] {
+        var elements: [SetElement] = []
         if !entries.interfaces.isEmpty {
-            line("restricted", [path])
-            line("ifaces", entries.interfaces.map { "\(path) . \(quoted($0))" })
+            elements.append(.restricted(cgroup: cgroup))
+            elements += entries.interfaces.map { .interface($0, cgroup: cgroup, owner: false) }
         }
-        line("owners", entries.owned.map { "\(path) . \(quoted($0))" })
-        let v4 = entries.ranges.filter { if case .v4 = $0.network { true } else { false } }
-        let v6 = entries.ranges.filter { if case .v4 = $0.network { false } else { true } }
-        line("static4", v4.map { "\(path) . \($0)" })
-        line("static6", v6.map { "\(path) . \($0)" })
-        return script
+        elements += entries.owned.map { .interface($0, cgroup: cgroup, owner: true) }
+        elements += entries.ranges.map { .range($0, cgroup: cgroup) }
+        return elements
     }
 
     /// An interface name as an nft string ("wg0" → "\"wg0\"").

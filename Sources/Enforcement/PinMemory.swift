@@ -21,9 +21,18 @@ struct PinMemory<Key: Hashable> {
         }
     }
 
-    /// Forgets every key `matches` selects (a cgroup that went away).
-    mutating func forget(where matches: (Key) -> Bool) {
-        expiries = expiries.filter { !matches($0.key) }
+    /// Forgets every key `matches` selects (a cgroup that went away);
+    /// returns those that had not expired by `moment` (the kernel may still
+    /// hold them).
+    @discardableResult
+    mutating func forget(where matches: (Key) -> Bool, liveAt moment: Double = -.infinity) -> [Key] {
+        var live: [Key] = []
+        expiries = expiries.filter { key, expiry in
+            guard matches(key) else { return true }
+            if expiry > moment { live.append(key) }
+            return false
+        }
+        return live
     }
 
     /// How many remembered pins are still live at `moment`.

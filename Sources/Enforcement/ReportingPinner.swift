@@ -9,15 +9,15 @@ import PinholeCore
 public final class ReportingPinner: Pinner {
     /// Pins, by netlink (its own failures go to its own `onFailure`).
     public let pins: BatchingPinner
-    /// The governed cgroups: a repeat costs a set lookup, not an nft call.
+    /// The governed cgroups: a repeat costs a set lookup, not a netlink call.
     public let governedSet: GovernedSet
     /// Interfaces, owners and static ranges per app; nil: none applied.
     public let appRules: NftablesAppRules?
-    public let onFailure: @Sendable (NftablesError) -> Void
+    public let onFailure: @Sendable (NetlinkError) -> Void
 
     public init(
         pins: BatchingPinner, governedSet: GovernedSet, appRules: NftablesAppRules? = nil,
-        onFailure: @escaping @Sendable (NftablesError) -> Void
+        onFailure: @escaping @Sendable (NetlinkError) -> Void
     ) {
         self.pins = pins
         self.governedSet = governedSet
@@ -43,10 +43,12 @@ public final class ReportingPinner: Pinner {
     }
 
     /// Forgets what is remembered for `cgroupPath` (its cgroup went away:
-    /// a new one at that path is a new cgroup id to the kernel).
+    /// a new one at that path is a new cgroup id to the kernel) and deletes
+    /// its pins and app-rule elements from the kernel by id. Its `governed`
+    /// element goes with `governedSet.dropGone`.
     public func forget(cgroupPath: String) {
         pins.forget(cgroupPath: cgroupPath)
-        appRules?.forget(cgroupPath: cgroupPath)
+        if let error = appRules?.forget(cgroupPath: cgroupPath) { onFailure(error) }
     }
 
     public func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void) {

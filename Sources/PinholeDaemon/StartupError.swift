@@ -11,9 +11,6 @@ public enum StartupError: Error, CustomStringConvertible {
     case enforcement(any Error)
     /// The governed set could not be adopted or the cgroup2 tree not watched.
     case governing(any Error)
-    /// Enforcement is on, cgroup2 is not at /sys/fs/cgroup (mounted at
-    /// `cgroup2`), and pinholed could not move into a mount namespace where it is.
-    case cgroupView(any Error, cgroup2: String)
     /// The policy files have errors (all of them, with file:line).
     case policy(PolicyLoadError)
     /// Attribution is on but the kernel's socket table cannot be asked.
@@ -33,11 +30,6 @@ public enum StartupError: Error, CustomStringConvertible {
         case .governing(let error):
             return "cannot govern cgroups as they appear: \(error)\n"
                 + "  pinholed needs the cgroup2 tree (inotify on /sys/fs/cgroup) and the table inet pinhole for [enforcement]"
-        case .cgroupView(let error, let cgroup2):
-            return "cannot show cgroup2 at /sys/fs/cgroup, where nft resolves cgroup paths (this host mounts it at \(cgroup2)): \(error)\n"
-                + "  pinholed moves itself into a private mount namespace for it, which needs root (CAP_SYS_ADMIN) at startup;\n"
-                + "  without it no app could be governed. Run pinholed as root, boot with the unified cgroup hierarchy\n"
-                + "  (systemd.unified_cgroup_hierarchy=1), or set `enabled = false` under [enforcement]"
         case .attribution(let error, let configPath):
             return "cannot attribute queries to processes: \(error)\n"
                 + "  pinholed needs NETLINK_SOCK_DIAG (and root or CAP_SYS_PTRACE to read other users' /proc/PID/fd);\n"

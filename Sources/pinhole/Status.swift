@@ -59,12 +59,13 @@ struct Status: ParsableCommand {
     /// Named here by the id's path relative to the cgroup2 root this process
     /// sees; an id of a cgroup that is gone stays a number.
     static func namingCgroupIDs(_ status: EnforcementStatus) -> EnforcementStatus {
-        let hybrid = CgroupMountView.misplacedCgroup2Mount() != nil
+        // Only a cgroup2 hierarchy has cgroup.controllers; hybrid's /sys/fs/cgroup is a tmpfs.
+        let hybrid = access("/sys/fs/cgroup/cgroup.controllers", F_OK) != 0
         guard hybrid || status.apps.contains(where: { UInt64($0.cgroup) != nil }), let tree = try? CgroupTree() else { return status }
         let paths = tree.relativePaths()
         return status.namingCgroups { listed in
             if let id = UInt64(listed) { return paths[id] }
-            guard hybrid, let id = try? CgroupTree.id(ofDirectory: CgroupMountView.target + "/" + listed) else { return nil }
+            guard hybrid, let id = try? CgroupTree.id(ofDirectory: "/sys/fs/cgroup/" + listed) else { return nil }
             return paths[id]
         }
     }

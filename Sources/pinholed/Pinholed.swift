@@ -89,17 +89,12 @@ struct Pinholed: AsyncParsableCommand {
     }
 
     /// Everything before the daemon's first thread: the configuration,
-    /// logging, `--check-config` (then nil), the cgroup mount view.
+    /// logging, `--check-config` (then nil).
     private func prepare() -> (config: DaemonConfig, logger: Logger)? {
         let (loaded, logger) = configureAndLog()
         if checkConfig {
             printSummary(loaded)
             return nil
-        }
-        do {
-            try Daemon.prepareCgroupView(loaded, logger: logger)
-        } catch {
-            fail("pinholed: \(error)")
         }
         return (loaded, logger)
     }

@@ -33,7 +33,7 @@ import TestSupport
         let (rules, restricted, vpn, other) = try ns.run { () throws -> (NftablesAppRules, String, String, String) in
             let nft = try Nftables()
             try EnforcementTable(ownedInterfaces: owners.interfaces).create(with: nft)
-            return (NftablesAppRules(nft: nft, owners: owners), try makeCgroup("only0.scope"), try makeCgroup("a-vpn.scope"),
+            return (try NftablesAppRules(owners: owners), try makeCgroup("only0.scope"), try makeCgroup("a-vpn.scope"),
                     try makeCgroup("other.scope"))
         }
         defer { _ = try? ns.run { removeCgroup(restricted); removeCgroup(vpn); removeCgroup(other) } }
@@ -72,17 +72,17 @@ import TestSupport
     @Test func staticRangesAreReachableAndBlockedConnectsAreCountedPerApp() throws {
         let ns = try NamespacedThread()
         try Self.twoInterfaces(ns)
-        let (rules, pinner, app, quiet) = try ns.run { () throws -> (NftablesAppRules, NftablesPinner, String, String) in
+        let (rules, governed, app, quiet) = try ns.run { () throws -> (NftablesAppRules, GovernedSet, String, String) in
             let nft = try Nftables()
             try EnforcementTable().create(with: nft)
-            return (NftablesAppRules(nft: nft), NftablesPinner(nft: nft), try makeCgroup("printer.scope"), try makeCgroup("quiet.scope"))
+            return (try NftablesAppRules(), try GovernedSet(), try makeCgroup("printer.scope"), try makeCgroup("quiet.scope"))
         }
         defer { _ = try? ns.run { removeCgroup(app); removeCgroup(quiet) } }
         let lan = AppNetworkRules(allowCIDRs: [try CIDRBlock(parsing: "10.77.0.0/24"), try CIDRBlock(parsing: "10.77.0.2"),
                                                try CIDRBlock(parsing: "2001:db8::/64")])
         try ns.run {
-            try pinner.govern(cgroupPath: app)
-            try pinner.govern(cgroupPath: quiet)
+            try governed.govern(app)
+            try governed.govern(quiet)
             try rules.apply(cgroupPath: app, rules: lan)
         }
         #expect(try Self.connect(ns, app, "10.77.0.2") == "through")

@@ -26,8 +26,8 @@ import TestSupport
             return (nft, try makeCgroup("dot-a.scope"), try makeCgroup("dot-b.scope"))
         }
         defer { _ = try? ns.run { removeCgroup(app); removeCgroup(other) } }
-        let pinner = NftablesPinner(nft: nft)
         try ns.run {
+            let pinner = try NetlinkPinner()
             try pinner.govern(cgroupPath: app)
             try pinner.pin(cgroupPath: app, addresses: [IPAddress("10.77.0.2")!, IPAddress("10.77.0.3")!], timeout: 60)
         }

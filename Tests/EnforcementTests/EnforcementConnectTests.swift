@@ -31,7 +31,7 @@ import TestSupport
             return (nft, app, child, try makeCgroup("conn-b.scope"))
         }
         defer { _ = try? ns.run { removeCgroup(child); removeCgroup(app); removeCgroup(other) } }
-        let pinner = NftablesPinner(nft: nft)
+        let pinner = try ns.run { try NetlinkPinner() }
 
         // Nothing governed: the SYN leaves, nobody answers.
         #expect(try ns.shell(Self.connectScript(app)).status == Self.letThrough)

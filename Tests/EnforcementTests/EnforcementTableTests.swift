@@ -75,7 +75,7 @@ import TestSupport
             try table.create(with: nft)
             let cgroup = try makeCgroup("twice.scope")
             defer { removeCgroup(cgroup) }
-            try NftablesPinner(nft: nft).govern(cgroupPath: cgroup)
+            try GovernedSet().govern(cgroup)
             let between = try NftListing(nft.json("list table inet pinhole")).elements(ofSet: "governed").count
             try table.create(with: nft)
             return (try NftListing(nft.json("list ruleset")), between)

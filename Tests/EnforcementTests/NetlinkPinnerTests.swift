@@ -140,9 +140,9 @@ import TestSupport
             defer { removeCgroup(a) }
             let pinner = try NetlinkPinner()
             let id = try pinner.ids.id(of: a)
-            let start = NftablesPinner.monotonicSeconds()
+            let start = NetlinkPinner.monotonicSeconds()
             try pinner.send((0..<count).map { SetElement(cgroup: id, address: .v4(0x0A00_0000 | UInt32($0)), timeoutSeconds: 600) })
-            let seconds = NftablesPinner.monotonicSeconds() - start
+            let seconds = NetlinkPinner.monotonicSeconds() - start
             // Counted by a netlink dump: nft's listing would look up a path for each of 100,000 ids.
             return (try pinner.kernelCount(set: "pin4"), seconds)
         }

@@ -23,7 +23,8 @@ struct NftListing {
         guard let elems = set(name)?["elem"] as? [Any] else { return [] }
         return elems.map { item in
             if let plain = item as? String { return ([plain], nil) }
-            let body = (item as? [String: Any])?["elem"] as? [String: Any] ?? [:]
+            // {"elem": {"val": …, "timeout": …}}, or the value alone ({"concat": […]}).
+            let body = (item as? [String: Any])?["elem"] as? [String: Any] ?? ["val": item]
             let value = body["val"]
             let key: [String]
             if let concat = (value as? [String: Any])?["concat"] as? [Any] {

@@ -38,7 +38,7 @@ import TestSupport
             let nft = try Nftables()
             try table.create(with: nft)
             let app = try makeCgroup("mark-a.scope")
-            try NftablesPinner(nft: nft).govern(cgroupPath: app)
+            try GovernedSet().govern(app)
             return (nft, app)
         }
         defer { _ = try? ns.run { removeCgroup(app) } }

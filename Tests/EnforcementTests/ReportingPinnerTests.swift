@@ -19,8 +19,8 @@ import TestSupport
             let failures = Mutex<[String]>([])
             let pins = BatchingPinner(try NetlinkPinner()) { error in failures.withLock { $0.append("\(error)") } }
             defer { pins.stop() }
-            let pinner: any Pinner = ReportingPinner(pins: pins, governedSet: GovernedSet(nft: nft)) { error in
-                failures.withLock { $0.append(error.message) }
+            let pinner: any Pinner = ReportingPinner(pins: pins, governedSet: try GovernedSet()) { error in
+                failures.withLock { $0.append("\(error)") }
             }
             let seen = Mutex<(Bool, Int)>((false, 0))
             pinner.pin([IPAddress("192.0.2.44")!], cgroupPath: cgroup, seconds: 600) {

@@ -144,6 +144,46 @@ struct AppRulesE2ETests {
         let text = try sandbox.run(pinhole, ["status", "--socket", daemon.controlSocketPath]).stdout
         #expect(text.hasPrefix("pinholed ") && text.contains("0 dropped"), "\(text)")
 
+        // Removed cgroups leave nothing behind: governed, pins, interfaces,
+        // ownership and static ranges are deleted by id, in every set.
+        let gone = ["app-a.scope", "printer.scope", "only-wg0.scope", "vpn.scope"]
+        let ids = try gone.map { String(try sandbox.cgroupID($0)) }
+        #expect(!(try Self.elements(sandbox, naming: gone + ids)).isEmpty, "the apps have elements before")
+        for cgroup in gone {
+            let deadline = Date().addingTimeInterval(2)
+            while rmdir(sandbox.hostPath(ofCgroup: cgroup)) != 0 && errno == EBUSY && Date() < deadline { usleep(5_000) }
+        }
+        var left = try Self.elements(sandbox, naming: gone + ids)
+        for _ in 0..<100 where !left.isEmpty {
+            usleep(20_000)
+            left = try Self.elements(sandbox, naming: gone + ids)
+        }
+        #expect(left.isEmpty, "elements of removed cgroups: \(left)\n\(daemon.log.suffix(2000))")
+
         #expect(daemon.stop() == 0, "\(daemon.log.suffix(2000))")
+    }
+
+    /// "set: element" for every element of `inet pinhole` (nft -j) with a
+    /// key part equal to one of `names` (a cgroup path, or the bare id nft
+    /// prints for a gone cgroup).
+    static func elements(_ sandbox: NamespaceSandbox, naming names: [String]) throws -> [String] {
+        let listing = try sandbox.run("nft", ["-j", "list", "table", "inet", "pinhole"])
+        guard listing.status == 0, let top = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any],
+              let objects = top["nftables"] as? [[String: Any]]
+        else { throw TestFailure("nft -j list table inet pinhole: \(listing.stderr)") }
+        func leaves(_ value: Any) -> [String] {
+            if let text = value as? String { return [text] }
+            if let number = value as? NSNumber { return [number.stringValue] }
+            if let list = value as? [Any] { return list.flatMap(leaves) }
+            if let object = value as? [String: Any] { return object.values.flatMap(leaves) }
+            return []
+        }
+        var found: [String] = []
+        for set in objects.compactMap({ $0["set"] as? [String: Any] }) {
+            for element in set["elem"] as? [Any] ?? [] where leaves(element).contains(where: names.contains) {
+                found.append("\(set["name"] ?? "?"): \(leaves(element))")
+            }
+        }
+        return found
     }
 }
