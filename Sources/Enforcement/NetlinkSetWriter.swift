@@ -24,6 +24,9 @@ public final class NetlinkSetWriter {
     private var sequence: UInt32
     private var buffer: UnsafeMutableRawBufferPointer
     private var receiveBuffer: UnsafeMutableRawBufferPointer
+    /// Whether the kernel takes NFT_MSG_DESTROYSETELEM (nil: not tried yet);
+    /// tests set false to exercise the older kernels' path.
+    var destroySupported: Bool?
 
     public init() throws(NetlinkError) {
         guard let socket = mnl_socket_open(NETLINK_NETFILTER) else {
@@ -72,11 +75,34 @@ public final class NetlinkSetWriter {
         try send(elements, type: UInt16(NFT_MSG_DELSETELEM.rawValue), flags: UInt16(NLM_F_ACK), verb: "delete")
     }
 
-    /// Deletes `elements`, ignoring those that are not there
-    /// (NFT_MSG_DESTROYSETELEM, kernel ≥ 6.3): an element that expired, or
-    /// was never added, does not fail the batch.
+    /// Deletes `elements`, ignoring those that are not there: an element
+    /// that expired, or was never added, does not fail the batch.
+    ///
+    /// One NFT_MSG_DESTROYSETELEM batch on Linux ≥ 6.3. Older kernels
+    /// (Debian 12's 6.1, Ubuntu 22.04's 5.15) refuse that message type with
+    /// EINVAL; from then on every element gets a delete batch of its own,
+    /// where ENOENT is what destroy would have skipped. Deletions are rare
+    /// (a cgroup went away, a profile changed), so the extra sends are cheap.
     public func destroy(_ elements: some Collection<SetElement>) throws(NetlinkError) {
-        try send(elements, type: UInt16(pinhole_nft_msg_destroysetelem), flags: UInt16(NLM_F_ACK), verb: "destroy")
+        guard !elements.isEmpty else { return }
+        if destroySupported != false {
+            do throws(NetlinkError) {
+                try send(elements, type: UInt16(pinhole_nft_msg_destroysetelem), flags: UInt16(NLM_F_ACK), verb: "destroy")
+                destroySupported = true
+                return
+            } catch {
+                // Once destroy has worked, EINVAL is about the elements, not the message type.
+                guard destroySupported == nil, error.errno == EINVAL || error.errno == EOPNOTSUPP else { throw error }
+                destroySupported = false
+            }
+        }
+        for element in elements {
+            do throws(NetlinkError) {
+                try delete(CollectionOfOne(element))
+            } catch where error.errno == ENOENT {
+                continue
+            }
+        }
     }
 
     /// How many elements `set` of `inet pinhole` holds, from a

@@ -110,4 +110,29 @@ import TestSupport
         #expect(destroyError == nil, "\(String(describing: destroyError))")
         #expect(deleteErrno == ENOENT)
     }
+
+    /// On kernels before 6.3 (no NFT_MSG_DESTROYSETELEM) `destroy` falls
+    /// back to one delete per element: present ones go, missing ones are
+    /// skipped, as destroy would.
+    @Test func destroyWithoutTheDestroyMessageDeletesOneByOne() throws {
+        let ns = try NamespacedThread()
+        let (error, left) = try ns.run { () throws -> (NetlinkError?, Set<UInt64>) in
+            try EnforcementTable().create(with: Nftables())
+            let cgroup = try makeCgroup("destroy-fallback.scope")
+            defer { removeCgroup(cgroup) }
+            let id = try CgroupIds().id(of: cgroup)
+            let writer = try NetlinkSetWriter()
+            try writer.add([SetElement(cgroup: id), SetElement(cgroup: id + 1_000_000)])
+            writer.destroySupported = false
+            var error: NetlinkError?
+            do {
+                try writer.destroy([SetElement(cgroup: 987_654_321), SetElement(cgroup: id)])
+            } catch let caught as NetlinkError {
+                error = caught
+            }
+            return (error, try writer.cgroupIDs(set: "governed"))
+        }
+        #expect(error == nil, "\(String(describing: error))")
+        #expect(left.count == 1, "only the element not destroyed is left: \(left)")
+    }
 }
