@@ -7,7 +7,9 @@ import TestSupport
 /// is needed: the real pinholed runs as an unprivileged uid with exactly the
 /// unit's AmbientCapabilities (setpriv) in a namespace sandbox, answering
 /// on port 53, attributing another user's dig, building the nft table and
-/// pinning; then once per capability without it, and what needs it fails.
+/// pinning, on both cgroup layouts (a hybrid host too: CAP_SYS_ADMIN is not
+/// needed there); then once per capability without it, and what needs it
+/// fails.
 @Suite(.serialized, .enabled(if: NamespaceSandbox.shouldRun, "needs root, unshare, nsenter, ip and cgroup2 (PINHOLE_REQUIRE_E2E=1 fails instead)"))
 struct CapabilityE2ETests {
     /// The unit's AmbientCapabilities (and CapabilityBoundingSet, which must match).
@@ -43,7 +45,7 @@ struct CapabilityE2ETests {
         let sandbox: NamespaceSandbox
         let daemon: DaemonProcess
 
-        init(capabilities: [String]) throws {
+        init(capabilities: [String], layout: NamespaceSandboxLayout = .unified) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-caps-\(UUID().uuidString.prefix(8))")
             let profiles = folder.appendingPathComponent("apps.d")
             let writable = folder.appendingPathComponent("state")
@@ -52,7 +54,7 @@ struct CapabilityE2ETests {
             chmod(writable.path, 0o777)
             try "mode = \"enforce\"\nallow = [\"allowed.example\"]\n[match]\nunit = \"app-a.scope\"\n"
                 .write(to: profiles.appendingPathComponent("shop.toml"), atomically: true, encoding: .utf8)
-            sandbox = try NamespaceSandbox()
+            sandbox = try NamespaceSandbox(layout: layout)
             _ = try sandbox.startResponder()  // answers A 192.0.2.1
             let caps = capabilities.map { "+" + $0.dropFirst(4).lowercased() }.joined(separator: ",")
             let setpriv = try #require(TestEnvironment.which("setpriv"), "setpriv not installed (util-linux)")
@@ -87,17 +89,24 @@ struct CapabilityE2ETests {
         }
     }
 
-    @Test("The unit's capabilities suffice: port 53, another user's process attributed, nft table and pins")
-    func unitCapabilitiesSuffice() throws {
+    @Test("The unit's capabilities suffice: port 53, another user's process attributed, nft table and pins",
+          arguments: [NamespaceSandboxLayout.unified, .hybrid])
+    func unitCapabilitiesSuffice(_ layout: NamespaceSandboxLayout) throws {
         #expect(Set(Self.unitCapabilities) == Set(Self.losses.keys), "the unit grants \(Self.unitCapabilities); each needs a reason here")
-        let stage = try Stage(capabilities: Self.unitCapabilities)
+        let stage = try Stage(capabilities: Self.unitCapabilities, layout: layout)
         try stage.daemon.waitForReady()
         #expect(try stage.digAsAnotherUser() == "192.0.2.1")
         let line = try #require(stage.queryLine(), "no query line:\n\(stage.daemon.log)")
         #expect(line["exe"]?.hasSuffix("/dig") == true, "not attributed to dig: \(line)")
         #expect(line["uid"] == "1000", "\(line)")
         let pins = try stage.sandbox.run("nft", ["list", "set", "inet", "pinhole", "pin4"])
-        #expect(pins.stdout.contains("\"app-a.scope\" . 192.0.2.1"), "\(pins.stdout)\(pins.stderr)")
+        // nft names a cgroup id by the path under /sys/fs/cgroup that has it: below unified/ on a hybrid host.
+        let key = layout == .unified ? "\"app-a.scope\"" : "\"unified/app-a.scope\""
+        #expect(pins.stdout.contains("\(key) . 192.0.2.1"), "\(pins.stdout)\(pins.stderr)")
+        // Governed from the kernel's point of view: the app reaches what it resolved and nothing else.
+        let internet = try SandboxInternet(in: stage.sandbox)
+        #expect(try internet.connect(from: stage.sandbox, cgroup: "app-a.scope", to: "192.0.2.1") == .connected)
+        #expect(try internet.connect(from: stage.sandbox, cgroup: "app-a.scope", to: "192.0.2.2") == .refused)
         // It really ran unprivileged: uid 65534 with nothing but the unit's set.
         let status = try String(contentsOfFile: "/proc/\(stage.daemon.process.processIdentifier)/status", encoding: .utf8)
         #expect(status.contains("\nUid:\t65534\t65534\t65534\t65534\n"), "\(status)")
