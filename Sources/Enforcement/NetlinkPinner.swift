@@ -1,7 +1,7 @@
 import Foundation
 import PinholeCore
 
-/// Governs cgroups and pins the addresses an app was answered with, over
+/// Pins the addresses an app was answered with, over
 /// raw netlink (`NetlinkSetWriter`), elements keyed by numeric cgroup id
 /// (`CgroupIds`): no nft text, no path lookup by nft, correct on hybrid
 /// hosts where cgroup2 is not at /sys/fs/cgroup.
@@ -38,16 +38,6 @@ public final class NetlinkPinner: @unchecked Sendable {
         self.writer = try NetlinkSetWriter()
         self.refreshFraction = refreshFraction
         self.now = now
-    }
-
-    /// Enforces policy on the sockets of `cgroupPath` and of every cgroup below it.
-    public func govern(cgroupPath: String) throws(NetlinkError) {
-        try write([SetElement(cgroup: ids.id(of: cgroupPath))], verb: .add)
-    }
-
-    /// Stops enforcing on `cgroupPath` (fails when it is not governed).
-    public func ungovern(cgroupPath: String) throws(NetlinkError) {
-        try write([SetElement(cgroup: ids.id(of: cgroupPath))], verb: .delete)
     }
 
     /// Lets `cgroupPath` reach `addresses` for `timeout` seconds, in one
@@ -140,14 +130,13 @@ public final class NetlinkPinner: @unchecked Sendable {
         return try writer.count(set: set)
     }
 
-    private enum Verb { case add, delete, destroy }
+    private enum Verb { case add, destroy }
 
     private func write(_ elements: [SetElement], verb: Verb) throws(NetlinkError) {
         writerLock.lock()
         defer { writerLock.unlock() }
         switch verb {
         case .add: try writer.add(elements)
-        case .delete: try writer.delete(elements)
         case .destroy: try writer.destroy(elements)
         }
     }
