@@ -1,8 +1,8 @@
 import Foundation
 import PinholeCore
-import Synchronization
 
-/// The query pipeline's `Pinner` over a `NetlinkPinner`. Addresses
+/// Pins for the query pipeline (`ReportingPinner.pin`) over a
+/// `NetlinkPinner`; governing is `GovernedSet`'s. Addresses
 /// already pinned with enough time left complete at once on the caller
 /// (no syscall). The rest:
 ///
@@ -17,7 +17,7 @@ import Synchronization
 /// The reply leaves only after the kernel has the pin (`completion` runs
 /// after the batch's acks). A failed pin goes to `onFailure`; the answer
 /// still leaves, and a governed app's connect then fails closed.
-public final class BatchingPinner: Pinner, @unchecked Sendable {
+public final class BatchingPinner: @unchecked Sendable {
     private struct Request {
         let elements: [SetElement]
         let completion: @Sendable () -> Void
@@ -25,8 +25,6 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
 
     public let pinner: NetlinkPinner
     public let onFailure: @Sendable (NetlinkError) -> Void
-    /// Cgroups already governed: a repeat costs a set lookup, not a netlink call.
-    private let governed = Mutex<Set<String>>([])
     private let condition = NSCondition()
     private var queue: [Request] = []
     private var stopping = false
@@ -50,16 +48,9 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
 
     deinit { stop() }
 
-    public func govern(cgroupPath: String) {
-        guard governed.withLock({ $0.insert(cgroupPath).inserted }) else { return }
-        do {
-            try pinner.govern(cgroupPath: cgroupPath)
-        } catch {
-            governed.withLock { _ = $0.remove(cgroupPath) }
-            onFailure(error)
-        }
-    }
-
+    /// Pins `addresses` for `cgroupPath` for `seconds` (at least 1) and
+    /// runs `completion` once the kernel has them, or at once when all are
+    /// pinned with enough time left (`Pinner.pin`).
     public func pin(_ addresses: [IPAddress], cgroupPath: String, seconds: UInt32, completion: @escaping @Sendable () -> Void) {
         let elements: [SetElement]
         do {
@@ -92,7 +83,6 @@ public final class BatchingPinner: Pinner, @unchecked Sendable {
     /// Drops what is remembered about `cgroupPath` (it went away) and
     /// deletes its remembered pins from the kernel (`NetlinkPinner.forget`).
     public func forget(cgroupPath: String) {
-        governed.withLock { _ = $0.remove(cgroupPath) }
         if let error = pinner.forget(cgroupPath: cgroupPath) { onFailure(error) }
     }
 

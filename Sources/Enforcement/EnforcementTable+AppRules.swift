@@ -72,12 +72,13 @@ extension EnforcementTable {
     }
 
     /// Commands after the table block: the owned interfaces are the
-    /// config's now (a restart may have changed them); owners and static
-    /// ranges are refilled as apps are seen. Restrictions (`restricted`,
-    /// `ifaces`) survive a restart: they only ever refuse.
+    /// config's now (a restart may have changed them). The per-app
+    /// elements (`restricted`, `ifaces`, `owners`, `static4/6`) survive a
+    /// restart: `NftablesAppRules.adopt` takes them over and the first
+    /// decision of each cgroup brings them to its policy.
     var appRuleResets: [String] {
         let table = Self.qualifiedName
-        var lines = ["owned", "owners", "static4", "static6"].map { "flush set \(table) \($0)" }
+        var lines = ["flush set \(table) owned"]
         if !ownedInterfaces.isEmpty {
             let names = ownedInterfaces.map { NftablesAppRules.quoted($0) }.joined(separator: ", ")
             lines.append("add element \(table) owned { \(names) }")

@@ -5,12 +5,12 @@
 /// tree, at start.
 ///
 /// `governed` is swept by `GovernedSet.adopt` (which also learns the live
-/// ids' paths); `owners`, `static4` and `static6` are emptied when the
-/// table is built (`EnforcementTable.appRuleResets`). This covers the rest:
-/// `pin4`, `pin6`, `restricted`, `ifaces`.
+/// ids' paths), the app-rule sets (`restricted`, `ifaces`, `owners`,
+/// `static4/6`) by `NftablesAppRules.adopt`. This covers the pins:
+/// `pin4`, `pin6`.
 public enum GoneCgroupSweep {
     /// The sets swept.
-    public static let sets: [SetElement.Kind] = [.pin4, .pin6, .restricted, .ifaces]
+    public static let sets: [SetElement.Kind] = [.pin4, .pin6]
 
     /// Deletes the elements of `sets` whose cgroup is not under
     /// `mountPoint` (the cgroup2 root); returns how many went.

@@ -1,7 +1,7 @@
 import Foundation
 import PinholeCore
 
-/// Governs cgroups and pins the addresses an app was answered with, over
+/// Pins the addresses an app was answered with, over
 /// raw netlink (`NetlinkSetWriter`), elements keyed by numeric cgroup id
 /// (`CgroupIds`): no nft text, no path lookup by nft, correct on hybrid
 /// hosts where cgroup2 is not at /sys/fs/cgroup.
@@ -11,10 +11,7 @@ import PinholeCore
 /// lookup and no syscall. Thread-safe: one lock around the memory, one
 /// around the socket.
 public final class NetlinkPinner: @unchecked Sendable {
-    private struct PinKey: Hashable {
-        let cgroup: UInt64
-        let address: IPAddress
-    }
+    private typealias PinKey = PinMemory.Key
 
     /// Path → cgroup id.
     public let ids: CgroupIds
@@ -23,7 +20,7 @@ public final class NetlinkPinner: @unchecked Sendable {
     private let now: @Sendable () -> Double
     private let refreshFraction: Double
     private let lock = NSLock()
-    private var memory = PinMemory<PinKey>()
+    private var memory = PinMemory()
 
     /// Opens the netlink socket in the calling thread's network namespace.
     /// - Parameters:
@@ -41,16 +38,6 @@ public final class NetlinkPinner: @unchecked Sendable {
         self.writer = try NetlinkSetWriter()
         self.refreshFraction = refreshFraction
         self.now = now
-    }
-
-    /// Enforces policy on the sockets of `cgroupPath` and of every cgroup below it.
-    public func govern(cgroupPath: String) throws(NetlinkError) {
-        try write([SetElement(cgroup: ids.id(of: cgroupPath))], verb: .add)
-    }
-
-    /// Stops enforcing on `cgroupPath` (fails when it is not governed).
-    public func ungovern(cgroupPath: String) throws(NetlinkError) {
-        try write([SetElement(cgroup: ids.id(of: cgroupPath))], verb: .delete)
     }
 
     /// Lets `cgroupPath` reach `addresses` for `timeout` seconds, in one
@@ -102,14 +89,15 @@ public final class NetlinkPinner: @unchecked Sendable {
     /// deletes the cgroup's live pins from `pin4`/`pin6` by id, in one
     /// batch. Only pins this pinner remembers are deleted (those of an
     /// earlier pinholed expire by their timeouts): that costs no netlink
-    /// dump of every pin per removed cgroup. Returns a failed deletion
+    /// dump of every pin per removed cgroup, and the memory's index by
+    /// cgroup makes it cost that cgroup's pins, not every remembered pin. Returns a failed deletion
     /// (nil: none); what is remembered is dropped either way.
     @discardableResult
     public func forget(cgroupPath: String) -> NetlinkError? {
         guard let cgroup = try? ids.id(of: cgroupPath) else { return nil }
         ids.forget(cgroupPath)
         lock.lock()
-        let live = memory.forget(where: { $0.cgroup == cgroup }, liveAt: now())
+        let live = memory.forget(cgroup: cgroup, liveAt: now())
         lock.unlock()
         guard !live.isEmpty else { return nil }
         do {
@@ -142,14 +130,13 @@ public final class NetlinkPinner: @unchecked Sendable {
         return try writer.count(set: set)
     }
 
-    private enum Verb { case add, delete, destroy }
+    private enum Verb { case add, destroy }
 
     private func write(_ elements: [SetElement], verb: Verb) throws(NetlinkError) {
         writerLock.lock()
         defer { writerLock.unlock() }
         switch verb {
         case .add: try writer.add(elements)
-        case .delete: try writer.delete(elements)
         case .destroy: try writer.destroy(elements)
         }
     }

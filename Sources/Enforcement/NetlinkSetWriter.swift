@@ -110,7 +110,7 @@ public final class NetlinkSetWriter {
     /// the path of every cgroup id it prints).
     public func count(set: String) throws(NetlinkError) -> Int {
         var total = 0
-        try dump(set: set, what: "count the elements of inet pinhole \(set) (netlink dump)") { _ in total += 1 }
+        try dump(set: set, what: "count the elements of inet pinhole \(set) (netlink dump)") { _, _ in total += 1 }
         return total
     }
 
@@ -118,24 +118,36 @@ public final class NetlinkSetWriter {
     /// holds them (`SetElement.writeKey`'s layout), from a NFT_MSG_GETSETELEM dump.
     public func keys(set: String) throws(NetlinkError) -> [[UInt8]] {
         var keys: [[UInt8]] = []
-        try dump(set: set, what: "list the elements of inet pinhole \(set) (netlink dump)") { keys.append($0) }
+        try dump(set: set, what: "list the elements of inet pinhole \(set) (netlink dump)") { key, _ in keys.append(key) }
         return keys
+    }
+
+    /// The elements of the set of `kind` as the kernel holds them (ranges
+    /// of `static4`/`static6` from their key and end key), from a
+    /// NFT_MSG_GETSETELEM dump; keys of another layout are skipped.
+    public func elements(of kind: SetElement.Kind) throws(NetlinkError) -> [SetElement] {
+        var elements: [SetElement] = []
+        try dump(set: kind.rawValue, what: "list the elements of inet pinhole \(kind.rawValue) (netlink dump)") { key, end in
+            if let element = SetElement(kind: kind, key: key, keyEnd: end) { elements.append(element) }
+        }
+        return elements
     }
 
     /// The cgroup ids of `set`'s elements (the first 8 bytes of each key,
     /// host order: not for the interval sets `static4`/`static6`), distinct.
     public func cgroupIDs(set: String) throws(NetlinkError) -> Set<UInt64> {
         var ids: Set<UInt64> = []
-        try dump(set: set, what: "list the cgroup ids of inet pinhole \(set) (netlink dump)") { key in
+        try dump(set: set, what: "list the cgroup ids of inet pinhole \(set) (netlink dump)") { key, _ in
             guard key.count >= 8 else { return }
             ids.insert(key.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         }
         return ids
     }
 
-    /// Runs a NFT_MSG_GETSETELEM dump of `set`, handing each element's key to `body`.
-    private func dump(set: String, what: String, _ body: ([UInt8]) -> Void) throws(NetlinkError) {
-        final class Keys { var list: [[UInt8]] = [] }
+    /// Runs a NFT_MSG_GETSETELEM dump of `set`, handing each element's key
+    /// (and end key, in the interval sets) to `body`.
+    private func dump(set: String, what: String, _ body: ([UInt8], [UInt8]?) -> Void) throws(NetlinkError) {
+        final class Keys { var list: [([UInt8], [UInt8]?)] = [] }
         let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
         sequence &+= 1
         let request = sequence
@@ -173,16 +185,16 @@ public final class NetlinkSetWriter {
                     _ = withExtendedLifetime(keys) {
                         nftnl_set_elem_foreach(parsed, { item, data in
                             let keys = Unmanaged<Keys>.fromOpaque(data!).takeUnretainedValue()
-                            var length: UInt32 = 0
-                            if let key = nftnl_set_elem_get(item, UInt16(NFTNL_SET_ELEM_KEY), &length) {
-                                keys.list.append(Array(UnsafeRawBufferPointer(start: key, count: Int(length))))
-                            } else {
-                                keys.list.append([])
+                            func bytes(_ attribute: Int) -> [UInt8]? {
+                                var length: UInt32 = 0
+                                guard let data = nftnl_set_elem_get(item, UInt16(attribute), &length) else { return nil }
+                                return Array(UnsafeRawBufferPointer(start: data, count: Int(length)))
                             }
+                            keys.list.append((bytes(NFTNL_SET_ELEM_KEY) ?? [], bytes(NFTNL_SET_ELEM_KEY_END)))
                             return 0
                         }, Unmanaged.passUnretained(keys).toOpaque())
                     }
-                    keys.list.forEach(body)
+                    for (key, end) in keys.list { body(key, end) }
                 }
             }
         }

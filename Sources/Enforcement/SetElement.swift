@@ -73,6 +73,13 @@ public struct SetElement: Hashable, Sendable {
     /// (`NetlinkSetWriter.keys`); nil for a key of another length, and for
     /// the interval sets (their ranges need the end key too).
     public init?(kind: Kind, key: [UInt8]) {
+        self.init(kind: kind, key: key, keyEnd: nil)
+    }
+
+    /// The element a key (and, in `static4`/`static6`, end key) of `kind`
+    /// read back from the kernel stands for (`NetlinkSetWriter.elements`);
+    /// nil for keys of another length or a range without its end.
+    public init?(kind: Kind, key: [UInt8], keyEnd: [UInt8]?) {
         guard key.count >= 8 else { return nil }
         let cgroup = key.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         func big<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
@@ -93,8 +100,40 @@ public struct SetElement: Hashable, Sendable {
             self.init(cgroup: cgroup, kind: kind)
             interface = String(decoding: key[8...].prefix { $0 != 0 }, as: UTF8.self)
         case .static4, .static6:
+            let width = kind == .static4 ? 4 : 16
+            guard key.count == 8 + width, let keyEnd, keyEnd.count == key.count else { return nil }
+            func address(_ bytes: [UInt8]) -> IPAddress {
+                func big<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+                    T(bigEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
+                }
+                return width == 4 ? .v4(big(8, UInt32.self)) : .v6(big(8, UInt64.self), big(16, UInt64.self))
+            }
+            // An interval key holds the cgroup id in network order (`cgroupKey`).
+            self.init(cgroup: UInt64(bigEndian: cgroup), kind: kind)
+            self.address = address(key)
+            self.rangeEnd = address(keyEnd)
+        }
+    }
+
+    /// The address block of a `static4`/`static6` element (its ranges are
+    /// always whole blocks, `range(_:cgroup:)`); nil for other elements and
+    /// a range that is not one block.
+    public var block: CIDRBlock? {
+        let width: Int
+        let hostBits: Int
+        switch (address, rangeEnd) {
+        case (.v4(let first)?, .v4(let last)?):
+            (width, hostBits) = (32, (first ^ last).nonzeroBitCount)
+        case (.v6(let high, let low)?, .v6(let lastHigh, let lastLow)?):
+            (width, hostBits) = (128, (high ^ lastHigh).nonzeroBitCount + (low ^ lastLow).nonzeroBitCount)
+        default:
             return nil
         }
+        // Parsing refuses set host bits; the end must be the block's last address too.
+        guard let address, let block = try? CIDRBlock(parsing: "\(address)/\(width - hostBits)"),
+              SetElement.range(block, cgroup: cgroup).rangeEnd == rangeEnd
+        else { return nil }
+        return block
     }
 
     private init(cgroup: UInt64, kind: Kind) {

@@ -80,14 +80,18 @@ final class CgroupGovernor: @unchecked Sendable {
         return governor
     }
 
-    /// Adopts the governed set left by an earlier pinholed, watches the
-    /// cgroup2 tree and decides every cgroup in it (before returning).
+    /// Adopts the governed set and app rules left by an earlier pinholed,
+    /// watches the cgroup2 tree and decides every cgroup in it (before
+    /// returning), then removes the adopted app rules of cgroups that no
+    /// decision claimed.
     func start() throws {
         let adopted = try governed.adopt()
+        adoptAppRules()
         let mount = try CgroupTree.visibleCgroup2MountPoint()
         let watcher = try CgroupWatcher(mountPoint: mount) { [weak self] events in self?.handle(events) }
         lock.withLock { self.watcher = watcher }
         try watcher.start()
+        dropUnclaimedAppRules()
         logger.notice(
             "governing cgroups as they appear",
             metadata: [
@@ -95,6 +99,34 @@ final class CgroupGovernor: @unchecked Sendable {
                 "adopted": "\(adopted.kept)", "dropped_gone": "\(adopted.dropped)",
                 "own_cgroup": "\(rule.ownCgroup ?? "-")", "enforce_unprofiled": "\(rule.enforceUnprofiled)",
             ])
+    }
+
+    /// Takes over the app-rule elements an earlier pinholed left, so the
+    /// first decision of each cgroup deletes what its policy no longer says.
+    private func adoptAppRules() {
+        guard let appRules = pinner.appRules else { return }
+        do {
+            let adopted = try appRules.adopt()
+            if adopted.kept + adopted.dropped > 0 {
+                logger.info("adopted the app rules left in the table", metadata: ["cgroups": "\(adopted.kept)", "dropped_gone": "\(adopted.dropped)"])
+            }
+        } catch {
+            logger.warning("could not adopt the app rules left in the table; they stay until their cgroups go", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// After the first scan every existing unit cgroup is decided (or waits
+    /// for a process: those keep what they had): the adopted app rules no
+    /// decision claimed belong to cgroups no profile rule covers any more.
+    private func dropUnclaimedAppRules() {
+        guard let appRules = pinner.appRules else { return }
+        let pending = lock.withLock { Set(known.filter { $0.value == .pending }.keys) }
+        do {
+            let dropped = try appRules.dropUnclaimed(keeping: pending)
+            if !dropped.isEmpty { logger.info("removed app rules no profile covers any more", metadata: ["cgroups": "\(dropped.joined(separator: ","))"]) }
+        } catch {
+            logger.warning("could not remove app rules no profile covers any more", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Stops watching.

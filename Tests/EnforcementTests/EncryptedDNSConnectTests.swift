@@ -28,7 +28,7 @@ import TestSupport
         defer { _ = try? ns.run { removeCgroup(app); removeCgroup(other) } }
         try ns.run {
             let pinner = try NetlinkPinner()
-            try pinner.govern(cgroupPath: app)
+            try GovernedSet().govern(app)
             try pinner.pin(cgroupPath: app, addresses: [IPAddress("10.77.0.2")!, IPAddress("10.77.0.3")!], timeout: 60)
         }
         let letThrough = EnforcementConnectTests.letThrough

@@ -31,12 +31,12 @@ import TestSupport
             return (nft, app, child, try makeCgroup("conn-b.scope"))
         }
         defer { _ = try? ns.run { removeCgroup(child); removeCgroup(app); removeCgroup(other) } }
-        let pinner = try ns.run { try NetlinkPinner() }
+        let (pinner, governed) = try ns.run { (try NetlinkPinner(), try GovernedSet()) }
 
         // Nothing governed: the SYN leaves, nobody answers.
         #expect(try ns.shell(Self.connectScript(app)).status == Self.letThrough)
 
-        try ns.run { try pinner.govern(cgroupPath: app) }
+        #expect(try ns.run { try governed.govern(app) })
         let refused = try ns.shell(Self.connectScript(app))
         #expect(refused.status == 1)
         #expect(refused.output.contains("Connection refused"))
@@ -55,7 +55,7 @@ import TestSupport
         #expect(try ns.shell(Self.connectScript(app, to: "10.77.0.3")).output.contains("Connection refused"))
 
         // Ungoverned: everything goes again.
-        try ns.run { try pinner.ungovern(cgroupPath: app) }
+        #expect(try ns.run { try governed.ungovern(app) })
         #expect(try ns.shell(Self.connectScript(app, to: "10.77.0.3")).status == Self.letThrough)
 
         // The rejects were counted.

@@ -4,9 +4,9 @@ import PinholeCore
 import Testing
 import TestSupport
 
-/// What an earlier pinholed left for a cgroup removed while it was down
-/// (pins, interface restrictions) is deleted by id at start; a live
-/// cgroup's elements stay. Read back with netlink dumps.
+/// The pins an earlier pinholed left for a cgroup removed while it was
+/// down are deleted by id at start; a live cgroup's pins stay (app rules:
+/// `AppRulesAdoptionTests`). Read back with netlink dumps.
 @Suite struct GoneCgroupSweepTests {
     @Test func deletesTheElementsOfGoneCgroupsOnly() throws {
         let ns = try NamespacedThread()
@@ -35,9 +35,9 @@ import TestSupport
             }
             return (swept, left, try GoneCgroupSweep.run(mountPoint: ids.mountPoint), idA)
         }
-        // b had pin4, pin6, restricted and two ifaces elements.
-        #expect(swept == 5)
-        #expect(left.count == 4 && left.values.allSatisfy { $0 == [idA] }, "\(left) (a is \(idA))")
+        // b had a pin4 and a pin6 element.
+        #expect(swept == 2)
+        #expect(left.count == 2 && left.values.allSatisfy { $0 == [idA] }, "\(left) (a is \(idA))")
         #expect(again == 0)
     }
 }

@@ -4,26 +4,26 @@ import PinholeCore
 import Testing
 import TestSupport
 
-/// The netlink pinner's elements at work in the ruleset: a cgroup governed
-/// and pinned by numeric id is refused elsewhere and let through to what
+/// The netlink elements at work in the ruleset: a cgroup governed
+/// (`GovernedSet`) and pinned (`BatchingPinner`) by numeric id is refused elsewhere and let through to what
 /// was pinned, itself and the cgroups below it (same setup as
 /// `EnforcementConnectTests`: 10.77.0.2 behind a veth never answers).
 @Suite struct NetlinkConnectTests {
     @Test func elementsAddedByIDGovernAndOpen() throws {
         let ns = try NamespacedThread()
         try ns.addVeth()
-        let (pinner, app, child) = try ns.run { () throws -> (BatchingPinner, String, String) in
+        let (pinner, governed, app, child) = try ns.run { () throws -> (BatchingPinner, GovernedSet, String, String) in
             let nft = try Nftables()
             try EnforcementTable().create(with: nft)
             let app = try makeCgroup("nlconn-a.scope")
             let child = app + "/inner"
             guard mkdir("/sys/fs/cgroup" + child, 0o755) == 0 else { throw TestFailure("mkdir \(child): errno \(errno)") }
-            return (BatchingPinner(try NetlinkPinner()) { error in Issue.record("pin failed: \(error)") }, app, child)
+            return (BatchingPinner(try NetlinkPinner()) { error in Issue.record("pin failed: \(error)") }, try GovernedSet(), app, child)
         }
         defer { pinner.stop(); _ = try? ns.run { removeCgroup(child); removeCgroup(app) } }
         let script = EnforcementConnectTests.connectScript
 
-        try ns.run { pinner.govern(cgroupPath: String(app.dropFirst())) }
+        #expect(try ns.run { try governed.govern(String(app.dropFirst())) })
         #expect(try ns.shell(script(app, "10.77.0.2")).output.contains("Connection refused"))
         #expect(try ns.shell(script(child, "10.77.0.2")).output.contains("Connection refused"))
 

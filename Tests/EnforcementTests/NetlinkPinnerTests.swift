@@ -77,27 +77,6 @@ import TestSupport
         #expect((after["expires"] as? Int).map { $0 >= 98 } == true)
     }
 
-    @Test func governsAndUngovernsByID() throws {
-        let ns = try NamespacedThread()
-        let (governed, left) = try ns.run { () throws -> ([[String]], [[String]]) in
-            let nft = try Nftables()
-            try EnforcementTable().create(with: nft)
-            let a = try makeCgroup("nlgov-a.scope")
-            let b = try makeCgroup("nlgov-b.scope")
-            defer { removeCgroup(a); removeCgroup(b) }
-            let pinner = try NetlinkPinner()
-            try pinner.govern(cgroupPath: a)
-            try pinner.govern(cgroupPath: b)
-            try pinner.govern(cgroupPath: a)  // again: no error, no duplicate
-            let governed = try NftListing(nft.json("list set inet pinhole governed")).elements(ofSet: "governed").map(\.key)
-            try pinner.ungovern(cgroupPath: a)
-            return (governed, try NftListing(nft.json("list set inet pinhole governed")).elements(ofSet: "governed").map(\.key))
-        }
-        let pid = getpid()
-        #expect(Set(governed) == [["pinhole-enf-\(pid)-nlgov-a.scope"], ["pinhole-enf-\(pid)-nlgov-b.scope"]])
-        #expect(left == [["pinhole-enf-\(pid)-nlgov-b.scope"]])
-    }
-
     @Test func aMissingCgroupFailsNamingItAndRemembersNothing() throws {
         let ns = try NamespacedThread()
         let (error, remembered, elements) = try ns.run { () throws -> (NetlinkError?, Int, Int) in

@@ -31,6 +31,11 @@ struct ProactiveAppRulesE2ETests {
             let python = try sandbox.run("python3", ["-c", "import os, sys; print(os.path.realpath(sys.executable))"])
                 .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             for (name, text) in texts { try profile(name, text.replacingOccurrences(of: "@PYTHON@", with: python)) }
+            try startDaemon()
+        }
+
+        /// Starts pinholed (again, after a kill -9: the table is in place).
+        func startDaemon() throws {
             daemon = try sandbox.startDaemon(
                 upstreams: ["127.0.0.2:53"],
                 configText: "[policy]\nprofiles_dir = \"\(profiles.path)\"\n[enforcement]\nenabled = true\n")
