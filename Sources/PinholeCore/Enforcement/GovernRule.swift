@@ -78,6 +78,12 @@ public struct GovernRule: Sendable {
         return GovernDecision(verdict: governed ? .govern : .leave, rules: AppNetworkRules(profile: selection.profile))
     }
 
+    /// Whether any of `profiles` matches by executable or user: only then
+    /// can a process's exec change a decision (the governor's exec watch).
+    public static func decidesByProcess(_ profiles: ProfileSet) -> Bool {
+        profiles.profiles.contains { !$0.match.executables.isEmpty || !$0.match.users.isEmpty }
+    }
+
     /// Whether `match` looks at the executable or user and its unit and
     /// cgroup criteria (if any) hold for the cgroup.
     static func needsProcess(_ match: ProfileMatch, cgroupPath: String, unit: String?, userUnit: String?) -> Bool {
