@@ -5,7 +5,8 @@ import Glibc
 /// Reports every `execve` on the machine as it happens, from the kernel's
 /// process events connector (NETLINK_CONNECTOR, CN_IDX_PROC: a
 /// PROC_EVENT_EXEC per exec, carrying the process's tgid), on a thread of
-/// its own. Needs CAP_NET_ADMIN.
+/// its own. Needs CAP_NET_ADMIN before Linux 6.6 (later kernels let
+/// anyone subscribe).
 ///
 /// The connector lives in the initial network namespace only: a socket
 /// made in another one cannot subscribe (ECONNREFUSED). A pinholed run in
@@ -74,13 +75,11 @@ public final class ProcessExecWatcher: @unchecked Sendable {
             close(fd)
             throw ProcessReadError(path: "bind NETLINK_CONNECTOR to CN_IDX_PROC", errno: code)
         }
-        guard pinhole_proc_connector_send(fd, 1) >= 0 else {
-            let code = errno
+        do throws(ProcessReadError) {
+            try Self.subscribe(fd)
+        } catch {
             close(fd)
-            throw ProcessReadError(
-                path: "PROC_CN_MCAST_LISTEN to the process events connector"
-                    + (code == ECONNREFUSED ? " (not the initial network namespace)" : ""),
-                errno: code)
+            throw error
         }
         let wake = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         guard wake >= 0 else {
@@ -94,9 +93,35 @@ public final class ProcessExecWatcher: @unchecked Sendable {
         self.overflow = overflow
     }
 
+    /// Sends PROC_CN_MCAST_LISTEN and waits (1 s at most) for the kernel's
+    /// answer: a refusal (EPERM without CAP_NET_ADMIN) comes as a message,
+    /// not from sendto, and none comes at all when nobody listens.
+    private static func subscribe(_ fd: Int32) throws(ProcessReadError) {
+        let what = "PROC_CN_MCAST_LISTEN to the process events connector"
+        let cookie = UInt32.random(in: 1..<UInt32.max)
+        guard pinhole_proc_connector_send(fd, 1, cookie) >= 0 else {
+            let code = errno
+            throw ProcessReadError(path: what + (code == ECONNREFUSED ? " (not the initial network namespace)" : ""), errno: code)
+        }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline {
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 100) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            guard count > 0 else { continue }
+            var error: Int32 = 0
+            let ack = buffer.withUnsafeBytes { pinhole_proc_ack($0.baseAddress, count, &error) }
+            guard ack == Int64(cookie &+ 1) else { continue }
+            guard error == 0 else { throw ProcessReadError(path: what, errno: error) }
+            return
+        }
+        throw ProcessReadError(kind: .permission, path: what, detail: "no answer within 1 s (before Linux 6.6 it needs CAP_NET_ADMIN)")
+    }
+
     deinit {
         stop()
-        _ = pinhole_proc_connector_send(fd, 0)
+        _ = pinhole_proc_connector_send(fd, 0, 0)
         close(fd)
         close(wake)
     }

@@ -64,10 +64,11 @@ static inline int pinhole_open_cgroup_by_id(int mount_fd, uint64_t cgroup_id) {
 
 /// Sends PROC_CN_MCAST_LISTEN (`listen` != 0) or PROC_CN_MCAST_IGNORE to
 /// the process events connector over the NETLINK_CONNECTOR socket `fd`
-/// (bound to CN_IDX_PROC); the byte count sent, or -1 with errno
-/// (ECONNREFUSED: the socket is not in the initial network namespace;
-/// EPERM: no CAP_NET_ADMIN).
-static inline int pinhole_proc_connector_send(int fd, int listen) {
+/// (bound to CN_IDX_PROC), with `ack` in its cn_msg (the kernel answers
+/// with a PROC_EVENT_NONE whose ack is `ack` + 1: `pinhole_proc_ack`); the
+/// byte count sent, or -1 with errno (ECONNREFUSED: the socket is not in
+/// the initial network namespace).
+static inline int pinhole_proc_connector_send(int fd, int listen, uint32_t ack) {
     struct {
         struct nlmsghdr header;
         struct cn_msg message;
@@ -79,12 +80,29 @@ static inline int pinhole_proc_connector_send(int fd, int listen) {
     request.header.nlmsg_pid = 0;
     request.message.id.idx = CN_IDX_PROC;
     request.message.id.val = CN_VAL_PROC;
+    request.message.ack = ack;
     request.message.len = sizeof(enum proc_cn_mcast_op);
     request.op = listen ? PROC_CN_MCAST_LISTEN : PROC_CN_MCAST_IGNORE;
     struct sockaddr_nl kernel;
     memset(&kernel, 0, sizeof(kernel));
     kernel.nl_family = AF_NETLINK;
     return (int)sendto(fd, &request, sizeof(request), 0, (struct sockaddr *)&kernel, sizeof(kernel));
+}
+
+/// The kernel's answer to a subscription in one datagram: its ack field
+/// (the request's + 1) with the error in `*error` (0, or an errno such as
+/// EPERM: no CAP_NET_ADMIN), or -1 when the datagram is no such answer.
+static inline int64_t pinhole_proc_ack(const void *bytes, size_t length, int *error) {
+    const size_t offset = NLMSG_HDRLEN + sizeof(struct cn_msg);
+    if (length < offset + sizeof(struct proc_event)) return -1;
+    struct cn_msg message;
+    memcpy(&message, (const char *)bytes + NLMSG_HDRLEN, sizeof(message));
+    if (message.id.idx != CN_IDX_PROC || message.id.val != CN_VAL_PROC) return -1;
+    struct proc_event event;
+    memcpy(&event, (const char *)bytes + offset, sizeof(event));
+    if (event.what != PROC_EVENT_NONE) return -1;
+    *error = (int)event.event_data.ack.err;
+    return message.ack;
 }
 
 /// The tgid of a PROC_EVENT_EXEC in one datagram read from the connector
