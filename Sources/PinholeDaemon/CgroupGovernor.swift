@@ -21,6 +21,14 @@ import PinholeCore
 /// service manager forks, moves the child, then execs), so a "leave"
 /// decided by processes is looked at again a few times over the next second
 /// (`recheckDelays`); the app's first query decides too.
+///
+/// With the kernel's process events connector (`ProcessExecWatcher`) each
+/// exec decides too, the moment it is reported: a program started later in
+/// an already-decided cgroup (`curl 203.0.113.7` in a terminal's scope) or
+/// exec'd by a forked child after the first look is governed before it
+/// gets far. Identities are read only while some profile matches by
+/// executable or user, and only of processes in a cgroup such a profile may
+/// match; without the connector the re-checks are all there is.
 final class CgroupGovernor: @unchecked Sendable {
     private enum Known {
         case decided
@@ -37,6 +45,9 @@ final class CgroupGovernor: @unchecked Sendable {
     private let lock = NSLock()
     private var known: [String: Known] = [:]
     private var watcher: CgroupWatcher?
+    private var execWatcher: ProcessExecWatcher?
+    /// Whether some profile matches by executable or user (`GovernRule.decidesByProcess`): execs are looked at.
+    private var decidesByProcess = false
     /// When a process-decided "leave" is decided again, after it.
     static let recheckDelays: [Double] = [0.05, 0.25, 1]
     /// Most processes read to decide one cgroup.
@@ -85,6 +96,7 @@ final class CgroupGovernor: @unchecked Sendable {
     /// returning), then removes the adopted app rules of cgroups that no
     /// decision claimed.
     func start() throws {
+        lock.withLock { decidesByProcess = GovernRule.decidesByProcess(profiles()) }
         let adopted = try governed.adopt()
         adoptAppRules()
         let mount = try CgroupTree.visibleCgroup2MountPoint()
@@ -99,6 +111,26 @@ final class CgroupGovernor: @unchecked Sendable {
                 "adopted": "\(adopted.kept)", "dropped_gone": "\(adopted.dropped)",
                 "own_cgroup": "\(rule.ownCgroup ?? "-")", "enforce_unprofiled": "\(rule.enforceUnprofiled)",
             ])
+        startExecWatch()
+    }
+
+    /// Subscribes to exec events; logs which way process-decided cgroups are
+    /// watched (the connector, or only the re-checks when it is unavailable).
+    private func startExecWatch() {
+        do {
+            let execs = try ProcessExecWatcher(
+                handler: { [weak self] tgids in self?.handleExecs(tgids) },
+                overflow: { [weak self] in self?.execsLost() })
+            lock.withLock { execWatcher = execs }
+            execs.start()
+            logger.notice(
+                "deciding by executable at exec time (process events connector)",
+                metadata: ["inherited_socket": "\(execs.inherited)"])
+        } catch {
+            logger.warning(
+                "process events connector unavailable: executable and user profiles are decided at a cgroup's first process and re-checked after 50 ms, 250 ms and 1 s",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     /// Takes over the app-rule elements an earlier pinholed left, so the
@@ -131,6 +163,7 @@ final class CgroupGovernor: @unchecked Sendable {
 
     /// Stops watching.
     func stop() {
+        lock.withLock { execWatcher }?.stop()
         lock.withLock { watcher }?.stop()
     }
 
@@ -138,6 +171,7 @@ final class CgroupGovernor: @unchecked Sendable {
     func policyChanged() {
         lock.lock()
         defer { lock.unlock() }
+        decidesByProcess = GovernRule.decidesByProcess(profiles())
         for path in known.keys.sorted() { decideLocked(path) }
         logger.notice("policy reloaded: cgroups decided again", metadata: ["governed": "\(governed.paths.count)"])
     }
@@ -170,6 +204,55 @@ final class CgroupGovernor: @unchecked Sendable {
             if !dropped.isEmpty { logger.info("ungoverned: cgroup removed", metadata: ["cgroups": "\(dropped.joined(separator: ","))"]) }
         } catch {
             logger.error("could not drop removed cgroups from the governed set", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Exec events (tgids, from the connector's thread): each process whose
+    /// app cgroup is not governed and may be matched by an executable or
+    /// user profile is read and decides its app cgroup, governing it when
+    /// its profile governs. Cost per exec while no profile matches by
+    /// process: the event's read and one check; otherwise also a read of
+    /// /proc/PID/cgroup, and the full identity only in such a cgroup.
+    func handleExecs(_ tgids: [Int32]) {
+        guard lock.withLock({ decidesByProcess }) else { return }
+        let profiles = profiles()
+        for tgid in tgids {
+            // Gone already (a short-lived helper): nothing left to govern by it.
+            guard let cgroupPath = try? identities.processes.cgroupPath(of: tgid),
+                  !cgroupPath.hasPrefix("/..")  // outside pinholed's cgroup namespace: not a cgroup it sees
+            else { continue }
+            let units = SystemdUnits(cgroupPath: cgroupPath)
+            let app = AppCgroup.path(cgroupPath: cgroupPath, unit: units.unit, userUnit: units.userUnit)
+            guard !app.isEmpty, !governed.contains(app) else { continue }
+            let path = "/" + app
+            let appUnits = SystemdUnits(cgroupPath: path)
+            guard rule.decision(cgroupPath: path, unit: appUnits.unit, userUnit: appUnits.userUnit, profiles: profiles).verdict
+                == .needsProcess,
+                let identity = try? identities.identity(of: tgid)
+            else { continue }
+            let decision = rule.decision(
+                cgroupPath: path, unit: appUnits.unit, userUnit: appUnits.userUnit, profiles: profiles, process: identity)
+            lock.lock()
+            defer { lock.unlock() }
+            if decision.verdict == .govern {
+                watcher?.unwatchPopulation(of: path)
+                apply(decision, path)
+                logger.debug("decided at exec", metadata: ["cgroup": "\(path)", "pid": "\(tgid)", "exe": "\(identity.executable)"])
+            } else if !decision.rules.isEmpty {
+                // A helper's exec must not lift the app's restriction: only rules that restrict are applied.
+                applyRules(decision.rules, path)
+            }
+        }
+    }
+
+    /// The kernel dropped exec events (its buffer filled): cgroups decided
+    /// "leave" by their processes are looked at again.
+    private func execsLost() {
+        lock.lock()
+        defer { lock.unlock() }
+        logger.warning("exec events were lost (receive buffer full): process-decided cgroups re-checked")
+        for (path, state) in known where state == .decided && !governed.contains(path) {
+            if let decision = processDecision(path), decision.verdict == .govern { apply(decision, path) }
         }
     }
 

@@ -48,6 +48,20 @@ import Testing
             cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles) == .govern)
     }
 
+    @Test func execsAreLookedAtOnlyWhenAProfileMatchesByExecutableOrUser() {
+        let byUnit = Self.profile("shop", mode: .enforce, unit: ["app-a.scope"])
+        #expect(!GovernRule.decidesByProcess(ProfileSet(profiles: [])))
+        #expect(!GovernRule.decidesByProcess(ProfileSet(profiles: [byUnit])))
+        #expect(GovernRule.decidesByProcess(ProfileSet(profiles: [byUnit, Self.profile("tool", mode: .firstParty, exe: ["/usr/bin/curl"])])))
+        // learn without rules: an exec could neither govern nor restrict.
+        let learning = Self.profile("tool", mode: .learn, exe: ["/usr/bin/curl"])
+        #expect(!GovernRule.decidesByProcess(ProfileSet(profiles: [byUnit, learning])))
+        var restricted = learning
+        restricted.interfaces = [Sourced("wg0", RuleSource(file: "f", line: 4))]
+        #expect(GovernRule.decidesByProcess(ProfileSet(profiles: [restricted])))
+        #expect(GovernRule.decidesByProcess(ProfileSet(profiles: [Self.profile("alice", mode: .enforce, users: [.name("alice")])])))
+    }
+
     @Test func aProfileMatchingByExecutableOrUserWaitsForAProcess() {
         let profiles = ProfileSet(profiles: [
             Self.profile("tool", mode: .enforce, unit: ["tool-*.scope"], exe: ["/usr/bin/curl"]),

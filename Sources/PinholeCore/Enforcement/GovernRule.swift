@@ -78,6 +78,17 @@ public struct GovernRule: Sendable {
         return GovernDecision(verdict: governed ? .govern : .leave, rules: AppNetworkRules(profile: selection.profile))
     }
 
+    /// Whether any of `profiles` matches by executable or user and governs
+    /// (`enforce`, `first-party`) or restricts (`interfaces`, `allow_cidrs`):
+    /// only then can a process's exec add to a decision (the governor's exec
+    /// watch, which governs and restricts but never lifts either).
+    public static func decidesByProcess(_ profiles: ProfileSet) -> Bool {
+        profiles.profiles.contains { profile in
+            (!profile.match.executables.isEmpty || !profile.match.users.isEmpty)
+                && (profile.mode == .enforce || profile.mode == .firstParty || !AppNetworkRules(profile: profile).isEmpty)
+        }
+    }
+
     /// Whether `match` looks at the executable or user and its unit and
     /// cgroup criteria (if any) hold for the cgroup.
     static func needsProcess(_ match: ProfileMatch, cgroupPath: String, unit: String?, userUnit: String?) -> Bool {
