@@ -40,11 +40,13 @@ fuzz: deps
 # Side-by-side with dnsmasq, unbound and systemd-resolved (../shared/bench),
 # then pinholed with attribution on and off, and policy on and off.
 BENCH ?= ../shared/bench
+# pinholed runs with its defaults (query log on), its files in a temporary
+# folder rather than the host's /var/lib/pinhole and /run/pinhole.
 bench: release
 	$(BENCH)/setup-deps.sh
-	CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=pinholed \
-	CANDIDATE_CMD='$(CURDIR)/.build/release/pinholed --config /dev/null --listen $$CANDIDATE_ADDR:$$CANDIDATE_PORT --upstream $$UPSTREAM_ADDR:$$UPSTREAM_PORT --log-level warning' \
-	$(BENCH)/run-peers.sh
+	state=$$(mktemp -d) && CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=pinholed \
+	CANDIDATE_CMD="$(CURDIR)/.build/release/pinholed --config /dev/null --query-log $$state/queries.sqlite --control-socket $$state/control.sock --listen \$$CANDIDATE_ADDR:\$$CANDIDATE_PORT --upstream \$$UPSTREAM_ADDR:\$$UPSTREAM_PORT --log-level warning" \
+	$(BENCH)/run-peers.sh; rc=$$?; rm -rf "$$state"; exit $$rc
 	BENCH=$(BENCH) scripts/bench-attribution.sh
 	BENCH=$(BENCH) scripts/bench-policy.sh
 	$(SUDO) env BENCH=$(BENCH) scripts/bench-enforcement.sh

@@ -2,7 +2,8 @@
 # Two pinholed configurations of the same build side by side: ROUNDS rounds,
 # each running the ../shared/bench harness once per configuration (A, B,
 # interleaved so machine noise hits both alike), then the medians and the
-# A/B ratios.
+# A/B ratios. Each run's query log and control socket go into the results
+# folder (the defaults are the host's /var/lib/pinhole and /run/pinhole).
 #   scripts/bench-ab.sh NAME_A CONFIG_A NAME_B CONFIG_B
 #   ROUNDS=5 WORKLOADS="hot lat" scripts/bench-ab.sh on on.toml off off.toml
 set -euo pipefail
@@ -25,7 +26,7 @@ for round in $(seq 1 "$ROUNDS"); do
         echo "round $round/$ROUNDS: $name" >&2
         RESULTS_DIR=$OUT/$name-$round PEERS= MEASURE_UPSTREAM=0 WORKLOADS=$WORKLOADS REPS=1 DURATION=$DURATION \
             CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=$name \
-            CANDIDATE_CMD="$BIN --config $config --listen \$CANDIDATE_ADDR:\$CANDIDATE_PORT --upstream \$UPSTREAM_ADDR:\$UPSTREAM_PORT --log-level warning" \
+            CANDIDATE_CMD="$BIN --config $config --query-log $OUT/$name-$round.sqlite --control-socket $OUT/$name-$round.sock --listen \$CANDIDATE_ADDR:\$CANDIDATE_PORT --upstream \$UPSTREAM_ADDR:\$UPSTREAM_PORT --log-level warning" \
             "$BENCH/run-peers.sh" >"$OUT/$name-$round.log" 2>&1 || { tail -20 "$OUT/$name-$round.log" >&2; exit 1; }
     done
 done

@@ -42,14 +42,15 @@ trap cleanup EXIT
 
 # Policy off in both: every answer is allowed, so every answer pins (the
 # first time; after that the pin is fresh and skipped, as in real use).
-printf '[policy]\nenabled = false\n[enforcement]\nenabled = true\n' >"$work/on.toml"
-printf '[policy]\nenabled = false\n[enforcement]\nenabled = false\n' >"$work/off.toml"
+# The query log is off in both: this measures enforcement alone.
+printf '[policy]\nenabled = false\n[querylog]\nenabled = false\n[enforcement]\nenabled = true\n' >"$work/on.toml"
+printf '[policy]\nenabled = false\n[querylog]\nenabled = false\n[enforcement]\nenabled = false\n' >"$work/off.toml"
 echo "== hot-cache QPS, enforcement on vs off (cgroup ${group#/sys/fs/cgroup/})" | tee "$OUT/qps.txt"
 RESULTS_DIR=$OUT/ab BENCH=$BENCH WORKLOADS=${WORKLOADS:-hot lat} ROUNDS=${ROUNDS:-3} \
     scripts/bench-ab.sh enforcement-on "$work/on.toml" enforcement-off "$work/off.toml" | tee -a "$OUT/qps.txt"
 
 # Proof the "on" runs pinned: one short run that keeps the table afterwards.
-printf '[policy]\nenabled = false\n[enforcement]\nenabled = true\nfail_closed = true\n' >"$work/check.toml"
+printf '[policy]\nenabled = false\n[querylog]\nenabled = false\n[control]\nsocket = "%s/check.sock"\n[enforcement]\nenabled = true\nfail_closed = true\n' "$work" >"$work/check.toml"
 RESULTS_DIR=$OUT/check PEERS= MEASURE_UPSTREAM=0 WORKLOADS=hot REPS=1 DURATION=2 \
     CANDIDATE=127.0.0.153:53 CANDIDATE_NAME=check \
     CANDIDATE_CMD="$PWD/.build/release/pinholed --config $work/check.toml --listen \$CANDIDATE_ADDR:\$CANDIDATE_PORT --upstream \$UPSTREAM_ADDR:\$UPSTREAM_PORT --log-level warning" \

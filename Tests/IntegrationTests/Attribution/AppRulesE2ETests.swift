@@ -52,8 +52,11 @@ struct AppRulesE2ETests {
         try Self.addSecondInterface(sandbox, internet)
         let pinhole = try BuiltProduct.find("pinhole", environmentVariable: "PINHOLE_BIN").path
 
-        // Status before pinholed built the table: a clear error.
-        let early = try sandbox.run(pinhole, ["status"])
+        // Status before pinholed built the table: a clear error. The socket is
+        // named: the default one is the host's /run/pinhole, where a pinholed
+        // outside the sandbox (an installed one, a benchmark's) may answer.
+        let absent = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-absent-\(UUID().uuidString)/control.sock").path
+        let early = try sandbox.run(pinhole, ["status", "--socket", absent])
         #expect(early.status != 0 && early.stderr.contains("enforcement is off or pinholed is not running"), "\(early.stderr)")
 
         let daemon = try sandbox.startDaemon(
@@ -107,7 +110,7 @@ struct AppRulesE2ETests {
         // pinhole status, run inside the sandbox, reads the kernel's table.
         #expect(try resolve("app-a.scope", "allowed.example") == "192.0.2.1")
         func status() throws -> [String: [String: Any]] {
-            let run = try sandbox.run(pinhole, ["status", "--json"])
+            let run = try sandbox.run(pinhole, ["status", "--json", "--socket", daemon.controlSocketPath])
             guard run.status == 0, let top = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
                   let apps = top["apps"] as? [[String: Any]]
             else { throw TestFailure("pinhole status --json: \(run.status) \(run.stdout) \(run.stderr)") }
@@ -128,7 +131,7 @@ struct AppRulesE2ETests {
         #expect(try connect("app-a.scope", "192.0.2.2") == .refused)
         let after = try status()
         #expect(after["app-a.scope"]?["blocked"] as? Int == 2)
-        let table = try sandbox.run(pinhole, ["status"])
+        let table = try sandbox.run(pinhole, ["status", "--socket", absent])
         #expect(table.status == 0)
         let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("app-a.scope ") }.map(String.init) ?? ""
         #expect(row.split(separator: " ", omittingEmptySubsequences: true).map(String.init).prefix(4) == ["app-a.scope", "yes", "1/0", "2"], "\(table.stdout)")

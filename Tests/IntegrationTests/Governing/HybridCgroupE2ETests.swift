@@ -67,7 +67,7 @@ struct HybridCgroupE2ETests {
         #expect(try internet.connect(from: sandbox, cgroup: "app-a.scope", to: "2001:db8::1") == .refused)
 
         // pinhole status runs in the hybrid view (nft lists ids there) and names the cgroup by path.
-        let run = try sandbox.run(pinhole, ["status", "--json"])
+        let run = try sandbox.run(pinhole, ["status", "--json", "--socket", daemon.controlSocketPath])
         guard run.status == 0, let top = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
               let apps = top["apps"] as? [[String: Any]]
         else { throw TestFailure("pinhole status --json: \(run.status) \(run.stdout) \(run.stderr)") }
@@ -76,7 +76,7 @@ struct HybridCgroupE2ETests {
         #expect((app?["pins4"] as? Int ?? 0) >= 1, "\(apps)")
         #expect(app?["staticRanges"] as? [String] == ["2001:db8::2"], "\(apps)")
         #expect(!apps.contains { $0["cgroup"] as? String == id || $0["cgroup"] as? String == "unified/app-a.scope" }, "\(apps)")
-        let table = try sandbox.run(pinhole, ["status"])
+        let table = try sandbox.run(pinhole, ["status", "--socket", daemon.controlSocketPath])
         #expect(table.stdout.split(separator: "\n").contains { $0.hasPrefix("app-a.scope ") }, "\(table.stdout)\(table.stderr)")
 
         // pinhole exec (in the hybrid view) makes its scope in the real cgroup2
