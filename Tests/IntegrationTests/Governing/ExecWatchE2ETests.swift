@@ -76,16 +76,7 @@ struct ExecWatchE2ETests {
         }
 
         /// The cgroups in `set governed`.
-        func governed() throws -> [String] {
-            let listing = try sandbox.run("nft", ["-j", "list", "set", "inet", "pinhole", "governed"])
-            guard listing.status == 0,
-                  let root = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any],
-                  let items = root["nftables"] as? [[String: Any]]
-            else { throw TestFailure("nft -j list set governed: \(listing.stderr)") }
-            return items.compactMap { $0["set"] as? [String: Any] }.flatMap { ($0["elem"] as? [Any]) ?? [] }.map { item in
-                "\(((item as? [String: Any])?["elem"] as? [String: Any])?["val"] ?? item)"
-            }
-        }
+        func governed() throws -> [String] { try sandbox.governedElements() }
 
         /// A cgroup whose only process, `sleep`, pinholed has decided "leave",
         /// with every re-check past (1.3 s after its first process).

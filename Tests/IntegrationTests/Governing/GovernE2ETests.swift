@@ -58,17 +58,7 @@ struct GovernE2ETests {
         }
 
         /// The elements of `set governed` as nft lists them: cgroup paths, or bare ids of cgroups that are gone.
-        func governed() throws -> [String] {
-            let listing = try sandbox.run("nft", ["-j", "list", "set", "inet", "pinhole", "governed"])
-            guard listing.status == 0,
-                  let root = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any],
-                  let items = root["nftables"] as? [[String: Any]]
-            else { throw TestFailure("nft -j list set governed: \(listing.stderr)") }
-            // Elements carry counters: {"elem": {"val": "app-a.scope", "counter": {…}}}.
-            return items.compactMap { $0["set"] as? [String: Any] }.flatMap { ($0["elem"] as? [Any]) ?? [] }.map { item in
-                "\(((item as? [String: Any])?["elem"] as? [String: Any])?["val"] ?? item)"
-            }
-        }
+        func governed() throws -> [String] { try sandbox.governedElements() }
 
         /// Polls `governed()` until `condition` holds (5 s at most); the last listing.
         @discardableResult

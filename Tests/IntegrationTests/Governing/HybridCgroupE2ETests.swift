@@ -48,9 +48,9 @@ struct HybridCgroupE2ETests {
         let id = String(try sandbox.cgroupID("app-a.scope"))
         let deadline = Date().addingTimeInterval(5)
         // nft names it in the hybrid view by whatever path under /sys/fs/cgroup has its id ("unified/app-a.scope").
-        while try !governedElements(sandbox).contains(where: { $0 == id || $0.hasSuffix("app-a.scope") }) {
+        while try !sandbox.governedElements().contains(where: { $0 == id || $0.hasSuffix("app-a.scope") }) {
             guard Date() < deadline else {
-                throw TestFailure("app-a.scope (id \(id)) never governed: \(try governedElements(sandbox))\n\(daemon.log.suffix(3000))")
+                throw TestFailure("app-a.scope (id \(id)) never governed: \(try sandbox.governedElements())\n\(daemon.log.suffix(3000))")
             }
             usleep(20_000)
         }
@@ -100,18 +100,5 @@ struct HybridCgroupE2ETests {
         #expect(!daemon.log.contains("governing or app rules failed"), "\(daemon.log.suffix(3000))")
         #expect(!daemon.log.contains("could not change the governed set"), "\(daemon.log.suffix(3000))")
         #expect(daemon.stop() == 0, "\(daemon.log.suffix(2000))")
-    }
-
-    /// The elements of `set governed` as nft lists them in the sandbox (in
-    /// the hybrid view: "unified/…" paths or bare ids).
-    private func governedElements(_ sandbox: NamespaceSandbox) throws -> [String] {
-        let listing = try sandbox.run("nft", ["-j", "list", "set", "inet", "pinhole", "governed"])
-        guard listing.status == 0,
-              let root = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any],
-              let items = root["nftables"] as? [[String: Any]]
-        else { throw TestFailure("nft -j list set governed: \(listing.stderr)") }
-        return items.compactMap { $0["set"] as? [String: Any] }.flatMap { ($0["elem"] as? [Any]) ?? [] }.map { item in
-            "\(((item as? [String: Any])?["elem"] as? [String: Any])?["val"] ?? item)"
-        }
     }
 }
