@@ -21,14 +21,13 @@ public final class CgroupWatcher: @unchecked Sendable {
     public let mountPoint: String
     private let handler: @Sendable ([CgroupEvent]) -> Void
     private let fd: Int32
-    /// An eventfd that wakes the thread to stop.
-    private let wake: Int32
+    /// Its thread; `wake` stops it.
+    private let runner: WatcherThread
+    private var wake: Int32 { runner.wakeDescriptor }
     private let lock = NSLock()
     private var watches: [Int32: Watched] = [:]
     private var directories: [String: Int32] = [:]
     private var populationWatches: [String: Int32] = [:]
-    private var thread: Thread?
-    private let finished = DispatchSemaphore(value: 0)
 
     /// Most cgroups watched; beyond it new ones are not reported (logged by the caller via the count).
     public static let watchLimit = 100_000
@@ -40,14 +39,15 @@ public final class CgroupWatcher: @unchecked Sendable {
     public init(mountPoint: String, handler: @escaping @Sendable ([CgroupEvent]) -> Void) throws(ProcessReadError) {
         let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard fd >= 0 else { throw ProcessReadError(path: "inotify_init1 for \(mountPoint)", errno: errno) }
-        let wake = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
-        guard wake >= 0 else {
-            let code = errno
+        let runner: WatcherThread
+        do throws(ProcessReadError) {
+            runner = try WatcherThread(name: "pinhole-cgroups")
+        } catch {
             close(fd)
-            throw ProcessReadError(path: "eventfd for the cgroup watcher", errno: code)
+            throw error
         }
         self.fd = fd
-        self.wake = wake
+        self.runner = runner
         self.mountPoint = mountPoint.count > 1 && mountPoint.hasSuffix("/") ? String(mountPoint.dropLast()) : mountPoint
         self.handler = handler
     }
@@ -55,7 +55,6 @@ public final class CgroupWatcher: @unchecked Sendable {
     deinit {
         stop()
         close(fd)
-        close(wake)
     }
 
     /// Watches the whole tree, reports every cgroup in it as `.appeared`
@@ -68,26 +67,12 @@ public final class CgroupWatcher: @unchecked Sendable {
         var events: [CgroupEvent] = []
         for child in subdirectories(of: "/") { addTree(child, into: &events) }
         handler(events)
-        let thread = Thread { [self] in
-            self.loop()
-            self.finished.signal()
-        }
-        thread.name = "pinhole-cgroups"
-        lock.withLock { self.thread = thread }
-        thread.start()
+        runner.start { [self] in self.loop() }
     }
 
     /// Stops the thread (idempotent); the handler is not called after it returns.
     public func stop() {
-        guard let thread = lock.withLock({ () -> Thread? in
-            let running = self.thread
-            self.thread = nil
-            return running
-        }) else { return }
-        _ = thread
-        var one: UInt64 = 1
-        _ = write(wake, &one, 8)
-        finished.wait()
+        runner.stop()
     }
 
     /// Reports `.populated(path)` once the cgroup has a process (right away,

@@ -25,13 +25,11 @@ public final class ProcessExecWatcher: @unchecked Sendable {
     static let receiveBuffer: Int32 = 4 << 20
 
     private let fd: Int32
-    /// An eventfd that wakes the thread to stop.
-    private let wake: Int32
+    /// Its thread; `wake` stops it.
+    private let runner: WatcherThread
+    private var wake: Int32 { runner.wakeDescriptor }
     private let handler: @Sendable ([Int32]) -> Void
     private let overflow: @Sendable () -> Void
-    private let lock = NSLock()
-    private var thread: Thread?
-    private let finished = DispatchSemaphore(value: 0)
     /// Whether the socket came from `descriptorVariable`.
     public let inherited: Bool
 
@@ -81,14 +79,15 @@ public final class ProcessExecWatcher: @unchecked Sendable {
             close(fd)
             throw error
         }
-        let wake = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
-        guard wake >= 0 else {
-            let code = errno
+        let runner: WatcherThread
+        do throws(ProcessReadError) {
+            runner = try WatcherThread(name: "pinhole-execs")
+        } catch {
             close(fd)
-            throw ProcessReadError(path: "eventfd for the exec watcher", errno: code)
+            throw error
         }
         self.fd = fd
-        self.wake = wake
+        self.runner = runner
         self.handler = handler
         self.overflow = overflow
     }
@@ -123,31 +122,16 @@ public final class ProcessExecWatcher: @unchecked Sendable {
         stop()
         _ = pinhole_proc_connector_send(fd, 0, 0)
         close(fd)
-        close(wake)
     }
 
     /// Starts the thread that reads events and calls the handler.
     public func start() {
-        let thread = Thread { [self] in
-            self.loop()
-            self.finished.signal()
-        }
-        thread.name = "pinhole-execs"
-        lock.withLock { self.thread = thread }
-        thread.start()
+        runner.start { [self] in self.loop() }
     }
 
     /// Stops the thread (idempotent); the handler is not called after it returns.
     public func stop() {
-        guard let thread = lock.withLock({ () -> Thread? in
-            let running = self.thread
-            self.thread = nil
-            return running
-        }) else { return }
-        _ = thread
-        var one: UInt64 = 1
-        _ = write(wake, &one, 8)
-        finished.wait()
+        runner.stop()
     }
 
     private func loop() {
