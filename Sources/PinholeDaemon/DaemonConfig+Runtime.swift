@@ -24,6 +24,7 @@ extension DaemonConfig {
         ListenerSettings(
             // The capture endpoints are served like the listeners: the same pipeline, the same attribution.
             addresses: server.listen + captureEndpoints,
+            captureEndpoints: captureEndpoints,
             tcpIdleTimeout: TimeAmount(tcp.idleTimeout),
             maxTCPConnections: tcp.maxConnections,
             maxOutstandingPerClient: tcp.maxOutstandingPerClient,

@@ -69,6 +69,9 @@ import Testing
         config.enforcement.enabled = true
         #expect(config.listenerSettings(configPath: "x").addresses.map(\.description)
             == ["127.0.0.153:53", "[::1]:5353", "127.0.0.153:10053", "[::1]:10053"])
+        let settings = config.listenerSettings(configPath: "x")
+        #expect(settings.addresses.map(settings.setting(of:))
+            == ["server.listen", "server.listen", "enforcement.capture_port", "enforcement.capture_port"])
         config.enforcement.captureDNS = false
         #expect(config.enforcementTable(logger: Logger(label: "test")).capture == nil)
         #expect(config.listenerSettings(configPath: "x").addresses.count == 2)
