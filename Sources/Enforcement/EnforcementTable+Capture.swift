@@ -17,26 +17,25 @@ extension EnforcementTable {
     /// but the filter hook still sees the device of its original route
     /// (the hook's output device is fixed before the chains run), so
     /// `oif lo accept` misses it and a governed app's query would be
-    /// rejected. Replies from the untracked listeners are accepted too:
-    /// `ct state established` no longer sees them (a listener on a LAN
-    /// address answering over an owned interface).
+    /// rejected.
     var captureAcceptRules: [String] {
         guard let capture else { return [] }
-        return Self.families(capture).flatMap { family in
-            ["    \(family.to(family.listeners)) accept"] + (family.untracked.isEmpty ? [] : ["    \(family.from(family.untracked)) accept"])
-        }
+        return Self.families(capture).map { "    \($0.to($0.listeners)) accept" }
     }
 
     /// Chain `raw_out` (filter, output, priority raw, before conntrack):
-    /// packets to and from pinholed's main listeners (specific addresses
-    /// only) are `notrack`, so the stub resolver's loopback traffic costs
-    /// no conntrack or NAT hooks. Redirected queries go to the capture
-    /// endpoint and their replies leave from it: tracked, so NAT restores
-    /// the resolver's address as their source.
+    /// loopback packets to and from pinholed's main listeners (specific
+    /// addresses only) are `notrack`, so the stub resolver's traffic costs
+    /// no conntrack or NAT hooks; `out` accepts them as loopback. Redirected
+    /// queries go to the capture endpoint and their replies leave from it:
+    /// tracked, so NAT restores the resolver's address as their source.
+    /// Replies to remote clients stay tracked: their queries came in
+    /// tracked, and a reply conntrack never saw would leave the flow
+    /// half-open (a TCP client's next segment invalid to an input firewall).
     var rawChain: [String] {
         guard let capture else { return [] }
         let rules = Self.families(capture).filter { !$0.untracked.isEmpty }.flatMap { family in
-            ["    \(family.to(family.untracked)) notrack", "    \(family.from(family.untracked)) notrack"]
+            ["    oif lo \(family.to(family.untracked)) notrack", "    oif lo \(family.from(family.untracked)) notrack"]
         }
         guard !rules.isEmpty else { return [] }
         return ["  chain raw_out {", "    type filter hook output priority raw; policy accept;"] + rules + ["  }"]

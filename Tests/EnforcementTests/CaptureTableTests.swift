@@ -75,15 +75,14 @@ import TestSupport
         let rules = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let order = ["meta mark 0x70686f6c accept", "ct state established,related accept", "oif \"lo\" accept",
                      "meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53, 127.0.0.153 . 10053 } accept",
-                     "meta l4proto { tcp, udp } ip saddr . th sport { 127.0.0.153 . 53 } accept",
                      "meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 10053, ::1 . 5353 } accept",
-                     "meta l4proto { tcp, udp } ip6 saddr . th sport { ::1 . 5353 } accept",
                      "meta l4proto { tcp, udp } th dport { 443, 853 } jump encrypted_dns",
                      "socket cgroupv2 level 1 . ip daddr @pin4 accept"]
         let positions = order.map { rule in rules.firstIndex(of: rule) }
         #expect(!positions.contains(nil), "\(out)")
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "\(out)")
         #expect(rules.count(where: { $0.hasPrefix("meta mark") }) == 1)
+        #expect(!rules.contains { $0.contains("saddr") }, "replies to remote clients stay tracked: \(out)")
 
         // nat_out: the mark, the listeners and capture endpoints left alone, everything else on port 53
         // sent to the capture endpoints.
@@ -97,10 +96,10 @@ import TestSupport
         // raw_out: the main listeners' packets, both ways, skip conntrack; the capture endpoints' do not.
         let untracked = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasSuffix("notrack") }
         #expect(untracked == [
-            "meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53 } notrack",
-            "meta l4proto { tcp, udp } ip saddr . th sport { 127.0.0.153 . 53 } notrack",
-            "meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 5353 } notrack",
-            "meta l4proto { tcp, udp } ip6 saddr . th sport { ::1 . 5353 } notrack",
+            "oif \"lo\" meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53 } notrack",
+            "oif \"lo\" meta l4proto { tcp, udp } ip saddr . th sport { 127.0.0.153 . 53 } notrack",
+            "oif \"lo\" meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 5353 } notrack",
+            "oif \"lo\" meta l4proto { tcp, udp } ip6 saddr . th sport { ::1 . 5353 } notrack",
         ], "\(raw)")
 
         // Ports and addresses first, the governed lookup last (its element counters count rejects only).

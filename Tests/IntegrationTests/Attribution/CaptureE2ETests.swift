@@ -22,7 +22,7 @@ struct CaptureE2ETests {
         let internet: SandboxInternet
         let daemon: DaemonProcess
 
-        init(dohAddresses: String) throws {
+        init(dohAddresses: String, listen: [String] = []) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-capture-\(UUID().uuidString)")
             let profiles = folder.appendingPathComponent("apps.d")
             try FileManager.default.createDirectory(at: profiles, withIntermediateDirectories: true)
@@ -43,7 +43,7 @@ struct CaptureE2ETests {
                     enabled = true
                     doh_addresses = "\(dohList.path)"
                     """,
-                arguments: ["--listen", "[::1]:53"])
+                arguments: ["--listen", "[::1]:53"] + listen.flatMap { ["--listen", $0] })
         }
 
         deinit {
@@ -76,7 +76,9 @@ struct CaptureE2ETests {
             let dst: String
             let dport: String
             let replySport: String
-            var description: String { "\(proto) \(dst):\(dport) (reply from :\(replySport))" }
+            /// Whether conntrack saw no reply ("[UNREPLIED]").
+            let unreplied: Bool
+            var description: String { "\(proto) \(dst):\(dport) (reply from :\(replySport))\(unreplied ? " unreplied" : "")" }
         }
 
         /// The sandbox namespace's conntrack table, from /proc/net/nf_conntrack.
@@ -89,7 +91,9 @@ struct CaptureE2ETests {
                 // "ipv4 2 udp 17 29 src=… dst=… sport=… dport=… src=… dst=… sport=… dport=…": original, then reply.
                 guard words.count > 2, let dst = values("dst").first, let dport = values("dport").first else { return nil }
                 let sports = values("sport")
-                return Flow(proto: words[2], dst: dst, dport: dport, replySport: sports.count > 1 ? sports[1] : "")
+                return Flow(
+                    proto: words[2], dst: dst, dport: dport, replySport: sports.count > 1 ? sports[1] : "",
+                    unreplied: words.contains("[UNREPLIED]"))
             }
         }
 
@@ -181,6 +185,23 @@ struct CaptureE2ETests {
             let flow = flows.first { $0.dst == server && $0.dport == "53" && $0.proto == proto }
             #expect(flow?.replySport == "10053", "\(server) \(proto): \(flows)")
         }
+    }
+
+    /// A listener on a LAN address: a remote client's queries came in
+    /// tracked, so the replies stay tracked too (raw_out is for loopback),
+    /// and conntrack sees both directions of the flow.
+    @Test func remoteClientsOfALANListenerStayTracked() throws {
+        let stage = try Stage(dohAddresses: "", listen: ["192.0.2.254:53"])
+        defer { _ = stage.daemon.stop() }
+        for transport in ["+notcp", "+tcp"] {
+            let dig = try stage.internet.spawn(
+                in: stage.sandbox, "dig", ["+short", "+tries=1", "+time=3", transport, "@192.0.2.254", "remote.allowed.example"])
+            #expect(dig.waitForExit() == 0, "\(dig.stdout)\(dig.stderr)")
+            #expect(dig.stdout.split(separator: "\n") == ["192.0.2.1"], "\(dig.stdout)\(dig.stderr)\(stage.daemon.log.suffix(2000))")
+        }
+        let flows = try stage.conntrack().filter { $0.dst == "192.0.2.254" && $0.dport == "53" }
+        #expect(Set(flows.map(\.proto)) == ["udp", "tcp"], "\(flows)")
+        #expect(flows.allSatisfy { !$0.unreplied && $0.replySport == "53" }, "\(flows)")
     }
 
     @Test func encryptedDNSIsRefusedForGovernedAppsOnly() throws {
