@@ -56,9 +56,10 @@ public enum PortHolder {
     /// `detail` describes an error that carries no errno (`code` nil).
     public static func bindErrorMessage(
         address: SocketAddressText, transport: ClientTransport, errno code: Int32? = EADDRINUSE, detail: String? = nil,
-        configPath: String
+        configPath: String, setting: String = "server.listen"
     ) -> String {
-        let advice = "change server.listen in \(configPath) or pass --listen"
+        let advice = setting == "server.listen"
+            ? "change server.listen in \(configPath) or pass --listen" : "change \(setting) in \(configPath)"
         switch code {
         case EADDRINUSE:
             if let holder = holder(of: address, transport: transport) {
