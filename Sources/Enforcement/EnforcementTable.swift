@@ -10,8 +10,7 @@
 ///   rejected, counted: TCP with a reset, the rest with ICMP
 ///   admin-prohibited, so apps fail fast instead of hanging.
 /// - optional parts (off in `EnforcementTable()`): pinholed's own mark
-///   accepted first, the DNS redirect chain `nat_out` and the conntrack
-///   bypass `raw_out` for pinholed's listeners
+///   accepted first, the DNS redirect chain `nat_out`
 ///   (EnforcementTable+Capture.swift), and the DoT/DoQ/DoH rejects for
 ///   governed sockets with the sets `doh4`/`doh6`
 ///   (EnforcementTable+EncryptedDNS.swift).
@@ -97,7 +96,6 @@ public struct EnforcementTable: Sendable {
         lines.append("  }")
         lines += encryptedDNSChain
         lines += captureChain
-        lines += rawChain
         lines.append("}")
         lines += appRuleResets
         return lines.joined(separator: "\n") + "\n"

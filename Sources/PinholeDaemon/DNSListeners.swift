@@ -80,9 +80,7 @@ final class DNSListeners: Sendable {
         do {
             return try await bootstrap.bind(host: address.host, port: address.port).get()
         } catch {
-            throw StartupError.bind(
-                address: address, transport: .tcp, error: error, configPath: settings.configPath,
-                setting: settings.setting(of: address))
+            throw StartupError.bind(address: address, transport: .tcp, error: error, configPath: settings.configPath)
         }
     }
 }

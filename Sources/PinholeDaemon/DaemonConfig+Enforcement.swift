@@ -10,7 +10,10 @@ extension DaemonConfig {
     func enforcementTable(logger: Logger) -> EnforcementTable {
         var capture: DNSCapture?
         if enforcement.captureDNS {
-            let made = dnsCapture
+            let listeners = server.listen.compactMap { listen in
+                IPAddress(listen.host).map { DNSCapture.Endpoint(address: $0, port: UInt16(listen.port)) }
+            }
+            let made = DNSCapture(listeners: listeners)
             for (family, target) in [("IPv4", made.v4), ("IPv6", made.v6)] {
                 if let target {
                     logger.notice("DNS capture: \(family) port 53 from other processes goes to \(target)")
@@ -24,32 +27,6 @@ extension DaemonConfig {
         }
         return EnforcementTable(
             ownedInterfaces: enforcement.interfaceOwners.interfaces, ownMark: enforcement.mark, capture: capture, rejectsEncryptedDNS: true)
-    }
-}
-
-extension DaemonConfig {
-    /// The listeners and capture endpoints of `nat_out` and `raw_out`.
-    var dnsCapture: DNSCapture {
-        let listeners = server.listen.compactMap { listen in
-            IPAddress(listen.host).map { DNSCapture.Endpoint(address: $0, port: UInt16(listen.port)) }
-        }
-        return DNSCapture(listeners: listeners, capturePort: enforcement.capturePort)
-    }
-
-    /// The capture endpoints pinholed binds besides `server.listen`: none
-    /// unless enforcement and `capture_dns` are on.
-    var captureEndpoints: [SocketAddressText] {
-        guard enforcement.enabled, enforcement.captureDNS else { return [] }
-        return dnsCapture.endpoints.compactMap { try? SocketAddressText(parsing: $0.description) }
-    }
-
-    /// A capture endpoint that one of `server.listen` would receive too
-    /// (same address or a wildcard, same port), with that listener.
-    func captureEndpointClash() -> (endpoint: SocketAddressText, listener: SocketAddressText)? {
-        for endpoint in captureEndpoints {
-            if let listener = server.listen.first(where: { $0.receives(endpoint) }) { return (endpoint, listener) }
-        }
-        return nil
     }
 }
 

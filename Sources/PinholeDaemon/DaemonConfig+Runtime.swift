@@ -22,9 +22,7 @@ extension DaemonConfig {
 
     func listenerSettings(configPath: String) -> ListenerSettings {
         ListenerSettings(
-            // The capture endpoints are served like the listeners: the same pipeline, the same attribution.
-            addresses: server.listen + captureEndpoints,
-            captureEndpoints: captureEndpoints,
+            addresses: server.listen,
             tcpIdleTimeout: TimeAmount(tcp.idleTimeout),
             maxTCPConnections: tcp.maxConnections,
             maxOutstandingPerClient: tcp.maxOutstandingPerClient,
@@ -68,7 +66,6 @@ extension DaemonConfig {
             enforcement.enforce_unprofiled = \(enforcement.enforceUnprofiled)
             enforcement.exempt = [\(enforcement.exempt.map { "\"\($0.pattern)\"" }.joined(separator: ", "))]
             enforcement.capture_dns = \(enforcement.captureDNS)
-            enforcement.capture_port = \(enforcement.capturePort)
             enforcement.mark = 0x\(String(enforcement.mark, radix: 16))
             enforcement.doh_addresses = \(enforcement.dohAddressesSummary(listsDir: policy.listsDir))
             log.level = "\(log.level)"

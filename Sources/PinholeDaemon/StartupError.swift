@@ -5,11 +5,8 @@ import Reactor
 /// Why pinholed could not start; `description` is what the operator reads.
 public enum StartupError: Error, CustomStringConvertible {
     /// A listen address could not be bound; `error` is NIO's `IOError`
-    /// (TCP) or the reactor's `SystemCallError` (UDP), both carrying errno;
-    /// `setting` is the key that made pinholed bind it.
-    case bind(
-        address: SocketAddressText, transport: ClientTransport, error: any Error, configPath: String,
-        setting: String = "server.listen")
+    /// (TCP) or the reactor's `SystemCallError` (UDP), both carrying errno.
+    case bind(address: SocketAddressText, transport: ClientTransport, error: any Error, configPath: String)
     /// nftables refused the enforcement table.
     case enforcement(any Error)
     /// The governed set could not be adopted or the cgroup2 tree not watched.
@@ -21,10 +18,10 @@ public enum StartupError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .bind(let address, let transport, let error, let configPath, let setting):
+        case .bind(let address, let transport, let error, let configPath):
             return PortHolder.bindErrorMessage(
                 address: address, transport: transport, errno: Self.errno(of: error), detail: "\(error)",
-                configPath: configPath, setting: setting)
+                configPath: configPath)
         case .policy(let error):
             return "\(error)"
         case .enforcement(let error):

@@ -72,9 +72,7 @@ final class UDPListener: ReactorReadable, ReactorDeferredWork, @unchecked Sendab
     ) async throws -> UDPListener {
         let name = listen.description
         func failure(_ error: SystemCallError) -> StartupError {
-            StartupError.bind(
-                address: listen, transport: .udp, error: error, configPath: settings.configPath,
-                setting: settings.setting(of: listen))
+            StartupError.bind(address: listen, transport: .udp, error: error, configPath: settings.configPath)
         }
         guard let address = RawSocketAddress(numericHost: listen.host, port: listen.port) else {
             throw failure(SystemCallError(call: "inet_pton", target: "listen address \(name)", errno: EINVAL))

@@ -18,51 +18,37 @@ import TestSupport
 
     @Test func captureTargetsTheFirstListenerOfEachFamily() {
         let capture = DNSCapture(listeners: [Self.endpoint("127.0.0.153"), Self.endpoint("127.0.0.1", 54), Self.endpoint("::1", 5353)])
-        // The capture endpoint: the first listener's address, the capture port.
-        #expect(capture.v4 == Self.endpoint("127.0.0.153", 10053))
-        #expect(capture.v6 == Self.endpoint("::1", 10053))
-        #expect(capture.v6?.description == "[::1]:10053")
-        #expect(capture.endpoints == [Self.endpoint("127.0.0.153", 10053), Self.endpoint("::1", 10053)])
-        #expect(capture.listeners.count == 5)
-        #expect(capture.untracked == [Self.endpoint("127.0.0.153"), Self.endpoint("127.0.0.1", 54), Self.endpoint("::1", 5353)])
-        // A wildcard listener is reached on loopback and stays tracked; a family without a listener is not captured.
-        let wildcard = DNSCapture(listeners: [Self.endpoint("0.0.0.0")], capturePort: 5300)
-        #expect(wildcard.v4 == Self.endpoint("127.0.0.1", 5300))
+        #expect(capture.v4 == Self.endpoint("127.0.0.153"))
+        #expect(capture.v6 == Self.endpoint("::1", 5353))
+        #expect(capture.v6?.description == "[::1]:5353")
+        #expect(capture.listeners.count == 3)
+        // A wildcard listener is reached on loopback; a family without a listener is not captured.
+        let wildcard = DNSCapture(listeners: [Self.endpoint("0.0.0.0")])
+        #expect(wildcard.v4 == Self.endpoint("127.0.0.1"))
         #expect(wildcard.v6 == nil)
-        #expect(wildcard.listeners == [Self.endpoint("0.0.0.0"), Self.endpoint("127.0.0.1"), Self.endpoint("127.0.0.1", 5300)])
-        #expect(wildcard.untracked.isEmpty)
-        #expect(DNSCapture(listeners: [Self.endpoint("::")]).v6 == Self.endpoint("::1", 10053))
+        #expect(wildcard.listeners == [Self.endpoint("0.0.0.0"), Self.endpoint("127.0.0.1")])
+        #expect(DNSCapture(listeners: [Self.endpoint("::")]).v6 == Self.endpoint("::1"))
     }
 
     @Test func theDefaultTableHasNoneOfIt() {
         let script = EnforcementTable().createScript
-        for word in ["nat_out", "raw_out", "notrack", "meta mark", "encrypted_dns", "doh4", "853"] {
+        for word in ["nat_out", "meta mark", "encrypted_dns", "doh4", "853"] {
             #expect(!script.contains(word), "\(word) in the default table")
         }
     }
 
-    @Test func wildcardListenersGetNoRawChain() {
-        let script = EnforcementTable(capture: DNSCapture(listeners: [Self.endpoint("0.0.0.0"), Self.endpoint("::")])).createScript
-        #expect(!script.contains("raw_out") && !script.contains("notrack"), "\(script)")
-        #expect(script.contains("dnat ip to 127.0.0.1:10053") && script.contains("dnat ip6 to [::1]:10053"), "\(script)")
-    }
-
     @Test func buildsTheChainsAndSets() throws {
         let ns = try NamespacedThread()
-        let (listing, out, nat, encrypted, raw) = try ns.run { () throws -> (NftListing, String, String, String, String) in
+        let (listing, out, nat, encrypted) = try ns.run { () throws -> (NftListing, String, String, String) in
             let nft = try Nftables()
             try Self.table.create(with: nft)
             try Self.table.create(with: nft)  // twice: still one copy of everything
             return (
                 try NftListing(nft.json("list table inet pinhole")), try nft.run("list chain inet pinhole out"),
-                try nft.run("list chain inet pinhole nat_out"), try nft.run("list chain inet pinhole encrypted_dns"),
-                try nft.run("list chain inet pinhole raw_out"))
+                try nft.run("list chain inet pinhole nat_out"), try nft.run("list chain inet pinhole encrypted_dns"))
         }
         let chains = Dictionary(uniqueKeysWithValues: listing.all("chain").map { ($0["name"] as! String, $0) })
-        #expect(Set(chains.keys) == ["out", "nat_out", "raw_out", "encrypted_dns", "owner_check", "iface_refuse"])
-        #expect(chains["raw_out"]?["type"] as? String == "filter")
-        #expect(chains["raw_out"]?["hook"] as? String == "output")
-        #expect(chains["raw_out"]?["prio"] as? Int == -300)
+        #expect(Set(chains.keys) == ["out", "nat_out", "encrypted_dns", "owner_check", "iface_refuse"])
         #expect(chains["nat_out"]?["type"] as? String == "nat")
         #expect(chains["nat_out"]?["hook"] as? String == "output")
         #expect(chains["nat_out"]?["prio"] as? Int == -100)
@@ -74,33 +60,22 @@ import TestSupport
         // out: the mark first, then established and loopback, then the jumps, then the pins.
         let rules = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let order = ["meta mark 0x70686f6c accept", "ct state established,related accept", "oif \"lo\" accept",
-                     "meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53, 127.0.0.153 . 10053 } accept",
-                     "meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 10053, ::1 . 5353 } accept",
+                     "meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53 } accept",
+                     "meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 5353 } accept",
                      "meta l4proto { tcp, udp } th dport { 443, 853 } jump encrypted_dns",
                      "socket cgroupv2 level 1 . ip daddr @pin4 accept"]
         let positions = order.map { rule in rules.firstIndex(of: rule) }
         #expect(!positions.contains(nil), "\(out)")
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "\(out)")
         #expect(rules.count(where: { $0.hasPrefix("meta mark") }) == 1)
-        #expect(!rules.contains { $0.contains("saddr") }, "replies to remote clients stay tracked: \(out)")
 
-        // nat_out: the mark, the listeners and capture endpoints left alone, everything else on port 53
-        // sent to the capture endpoints.
+        // nat_out: the mark, the listeners left alone, everything else on port 53 sent to them.
         #expect(nat.contains("type nat hook output priority -100; policy accept;"), "\(nat)")
         #expect(nat.contains("meta mark 0x70686f6c accept"))
-        #expect(nat.contains("ip daddr . th dport { 127.0.0.153 . 53, 127.0.0.153 . 10053 } accept"), "\(nat)")
-        #expect(nat.contains("dnat ip to 127.0.0.153:10053"), "\(nat)")
-        #expect(nat.contains("ip6 daddr . th dport { ::1 . 10053, ::1 . 5353 } accept"), "\(nat)")
-        #expect(nat.contains("dnat ip6 to [::1]:10053"), "\(nat)")
-
-        // raw_out: the main listeners' packets, both ways, skip conntrack; the capture endpoints' do not.
-        let untracked = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasSuffix("notrack") }
-        #expect(untracked == [
-            "oif \"lo\" meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53 } notrack",
-            "oif \"lo\" meta l4proto { tcp, udp } ip saddr . th sport { 127.0.0.153 . 53 } notrack",
-            "oif \"lo\" meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 5353 } notrack",
-            "oif \"lo\" meta l4proto { tcp, udp } ip6 saddr . th sport { ::1 . 5353 } notrack",
-        ], "\(raw)")
+        #expect(nat.contains("ip daddr . th dport { 127.0.0.153 . 53 } accept"), "\(nat)")
+        #expect(nat.contains("dnat ip to 127.0.0.153:53"), "\(nat)")
+        #expect(nat.contains("ip6 daddr . th dport { ::1 . 5353 } accept"), "\(nat)")
+        #expect(nat.contains("dnat ip6 to [::1]:5353"), "\(nat)")
 
         // Ports and addresses first, the governed lookup last (its element counters count rejects only).
         for level in [1, 2] {

@@ -62,43 +62,9 @@ import Testing
         let table = config.enforcementTable(logger: Logger(label: "test"))
         #expect(table.ownMark == 0x7068_6f6c)
         #expect(table.rejectsEncryptedDNS)
-        #expect(table.capture?.v4?.description == "127.0.0.153:10053")
-        #expect(table.capture?.v6?.description == "[::1]:10053")
-        // Bound beside the listeners only under enforcement.
-        #expect(config.listenerSettings(configPath: "x").addresses.count == 2)
-        config.enforcement.enabled = true
-        #expect(config.listenerSettings(configPath: "x").addresses.map(\.description)
-            == ["127.0.0.153:53", "[::1]:5353", "127.0.0.153:10053", "[::1]:10053"])
-        let settings = config.listenerSettings(configPath: "x")
-        #expect(settings.addresses.map(settings.setting(of:))
-            == ["server.listen", "server.listen", "enforcement.capture_port", "enforcement.capture_port"])
+        #expect(table.capture?.v4?.description == "127.0.0.153:53")
+        #expect(table.capture?.v6?.description == "[::1]:5353")
         config.enforcement.captureDNS = false
         #expect(config.enforcementTable(logger: Logger(label: "test")).capture == nil)
-        #expect(config.listenerSettings(configPath: "x").addresses.count == 2)
-    }
-
-    @Test func capturePortIsReadAndMustNotBeAListener() throws {
-        #expect(DaemonConfig.defaults.enforcement.capturePort == 10053)
-        let config = try load("[server]\nlisten = [\"127.0.0.53:53\"]\n[enforcement]\nenabled = true\ncapture_port = 5300\n")
-        #expect(config.enforcement.capturePort == 5300)
-        #expect(config.captureEndpoints.map(\.description) == ["127.0.0.53:5300"])
-        for (text, message, line) in [
-            ("[enforcement]\ncapture_port = 0\n", "enforcement.capture_port: expected an integer between 1 and 65535, got 0", 2),
-            ("[enforcement]\ncapture_port = 65536\n", "enforcement.capture_port: expected an integer between 1 and 65535, got 65536", 2),
-            ("[server]\nlisten = [\"0.0.0.0:5300\"]\n[enforcement]\nenabled = true\ncapture_port = 5300\n",
-             "enforcement.capture_port: the capture endpoint 127.0.0.1:5300 (enforcement.capture_port) is also the listen address 0.0.0.0:5300 (server.listen)", 5),
-        ] {
-            do {
-                _ = try load(text)
-                Issue.record("accepted: \(text)")
-            } catch {
-                #expect(error.message == message)
-                #expect(error.line == line)
-            }
-        }
-        // Off unless enforcement is on: nothing binds the port then.
-        #expect(try load("[server]\nlisten = [\"127.0.0.1:10053\"]\n").captureEndpoints.isEmpty)
-        var flagged = try load("[enforcement]\nenabled = true\n")
-        #expect(throws: ConfigError.self) { try flagged.applying(listen: ["127.0.0.1:10053"], upstreams: [], logLevel: nil) }
     }
 }

@@ -130,14 +130,6 @@ public enum ConfigLoader {
             try read("enforcement", "enforce_unprofiled", reader.bool) ?? config.enforcement.enforceUnprofiled
         config.enforcement.exempt = try read("enforcement", "exempt", reader.globs) ?? config.enforcement.exempt
         config.enforcement.captureDNS = try read("enforcement", "capture_dns", reader.bool) ?? config.enforcement.captureDNS
-        config.enforcement.capturePort = try read("enforcement", "capture_port") { (value, path) throws(ConfigError) in
-            UInt16(try reader.integer(value, path, in: 1...65_535))
-        } ?? config.enforcement.capturePort
-        if let clash = config.captureEndpointClash() {
-            throw reader.error(
-                root["enforcement"]?.table?["capture_port"] != nil ? ["enforcement", "capture_port"] : ["server", "listen"],
-                "the capture endpoint \(clash.endpoint) (enforcement.capture_port) is also the listen address \(clash.listener) (server.listen)")
-        }
         config.enforcement.mark = try read("enforcement", "mark") { (value, path) throws(ConfigError) in
             UInt32(try reader.integer(value, path, in: 1...Int(UInt32.max)))
         } ?? config.enforcement.mark

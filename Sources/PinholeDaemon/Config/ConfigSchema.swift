@@ -10,7 +10,7 @@ enum ConfigSchema {
         ("policy", ["enabled", "profiles_dir", "lists_dir", "block_reply", "block_ttl", "canaries", "resolver_discovery"]),
         ("enforcement", [
             "enabled", "pin_floor", "fail_closed", "interface_owners", "enforce_unprofiled", "exempt", "capture_dns", "mark",
-            "doh_addresses", "capture_port",
+            "doh_addresses",
         ]),
         ("log", ["level", "target"]),
         ("querylog", [

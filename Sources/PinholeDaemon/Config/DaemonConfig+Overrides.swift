@@ -29,11 +29,6 @@ extension DaemonConfig {
                 key: flag,
                 message: "\(flag): upstream \(server) is pinhole's own listen address \(own); pinhole would query itself")
         }
-        if let clash = updated.captureEndpointClash() {
-            throw ConfigError(
-                key: "--listen",
-                message: "--listen: \(clash.listener) is also the capture endpoint \(clash.endpoint) (enforcement.capture_port)")
-        }
         self = updated
     }
 

@@ -96,11 +96,6 @@ public struct DaemonConfig: Sendable, Equatable {
         /// Redirect port-53 traffic of every other process to pinholed's
         /// listener (chain `nat_out`).
         public var captureDNS: Bool = true
-        /// The port of the capture endpoints, where pinholed answers the
-        /// redirected queries (on its first listener's address of each
-        /// family), apart from the main listeners so that their traffic
-        /// can skip conntrack. Never a listener's port on that address.
-        public var capturePort: UInt16 = 10053
         /// The SO_MARK on pinholed's upstream sockets; the table accepts it
         /// first and never redirects it. Never 0.
         public var mark: UInt32 = 0x7068_6f6c

@@ -56,10 +56,9 @@ public enum PortHolder {
     /// `detail` describes an error that carries no errno (`code` nil).
     public static func bindErrorMessage(
         address: SocketAddressText, transport: ClientTransport, errno code: Int32? = EADDRINUSE, detail: String? = nil,
-        configPath: String, setting: String = "server.listen"
+        configPath: String
     ) -> String {
-        let advice = setting == "server.listen"
-            ? "change server.listen in \(configPath) or pass --listen" : "change \(setting) in \(configPath)"
+        let advice = "change server.listen in \(configPath) or pass --listen"
         switch code {
         case EADDRINUSE:
             if let holder = holder(of: address, transport: transport) {
