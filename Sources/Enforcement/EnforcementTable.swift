@@ -76,9 +76,12 @@ public struct EnforcementTable: Sendable {
             "  set pin6 { type cgroupsv2 . ipv6_addr; flags timeout; }",
         ] + appRuleSets + encryptedDNSSets + appRuleChains
         lines += ["  chain out {", "    type filter hook output priority 0; policy accept;"]
-        // pinholed's own traffic first, even through an owned interface.
+        // Loopback first: every stub-resolver query and reply is accepted by one rule
+        // (the rules after it only accept too, so the order changes no verdict).
+        lines.append("    oif lo accept")
+        // pinholed's own traffic, even through an owned interface.
         lines += ownTrafficRules
-        lines += ["    ct state established,related accept", "    oif lo accept"]
+        lines.append("    ct state established,related accept")
         // Redirected DNS still shows the original route's device here, not lo: before the interface rules.
         lines += captureAcceptRules
         lines += interfaceRules

@@ -57,9 +57,9 @@ import TestSupport
         #expect(listing.set("doh6")?["type"] as? String == "ipv6_addr")
         #expect(listing.set("doh4")?["flags"] as? [String] == ["interval"])
 
-        // out: the mark first, then established and loopback, then the jumps, then the pins.
+        // out: loopback first (one rule for every stub query and reply), the mark, established, then the jumps, then the pins.
         let rules = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        let order = ["meta mark 0x70686f6c accept", "ct state established,related accept", "oif \"lo\" accept",
+        let order = ["oif \"lo\" accept", "meta mark 0x70686f6c accept", "ct state established,related accept",
                      "meta l4proto { tcp, udp } ip daddr . th dport { 127.0.0.153 . 53 } accept",
                      "meta l4proto { tcp, udp } ip6 daddr . th dport { ::1 . 5353 } accept",
                      "meta l4proto { tcp, udp } th dport { 443, 853 } jump encrypted_dns",
