@@ -122,14 +122,7 @@ struct InstallTests {
     func unitVerifies() throws {
         let destination = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-install-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: destination) }
-        let installed = try Self.make(["install", "DESTDIR=\(destination.path)", "PREFIX=/usr", "INSTALL_FROM=\(try Self.built())"])
-        #expect(installed.status == 0, "\(installed.output)")
-        // verify checks ExecStart is executable: point it into the DESTDIR tree
-        // (--root=DESTDIR would also want the whole systemd unit tree there).
-        let unit = try String(contentsOfFile: destination.path + "/usr/lib/systemd/system/pinholed.service", encoding: .utf8)
-        let copy = destination.appendingPathComponent("pinholed.service")
-        try unit.replacingOccurrences(of: "ExecStart=/usr/bin/", with: "ExecStart=\(destination.path)/usr/bin/")
-            .write(to: copy, atomically: true, encoding: .utf8)
+        let copy = try Self.installedUnitCopy(in: destination)
         let verified = try CommandRunner.run(URL(fileURLWithPath: TestEnvironment.which("systemd-analyze")!), ["verify", copy.path])
         #expect(verified.status == 0, "\(verified.output)")
         #expect(verified.output.isEmpty, "systemd-analyze verify complained:\n\(verified.output)")
@@ -141,12 +134,7 @@ struct InstallTests {
     func varlinkDropInVerifies() throws {
         let destination = FileManager.default.temporaryDirectory.appendingPathComponent("pinhole-install-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: destination) }
-        let installed = try Self.make(["install", "DESTDIR=\(destination.path)", "PREFIX=/usr", "INSTALL_FROM=\(try Self.built())"])
-        #expect(installed.status == 0, "\(installed.output)")
-        let unit = try String(contentsOfFile: destination.path + "/usr/lib/systemd/system/pinholed.service", encoding: .utf8)
-        let copy = destination.appendingPathComponent("pinholed.service")
-        try unit.replacingOccurrences(of: "ExecStart=/usr/bin/", with: "ExecStart=\(destination.path)/usr/bin/")
-            .write(to: copy, atomically: true, encoding: .utf8)
+        let copy = try Self.installedUnitCopy(in: destination)
         // systemd-analyze verify reads drop-ins from UNIT.d/ beside the unit file.
         let dropIns = destination.appendingPathComponent("pinholed.service.d")
         try FileManager.default.createDirectory(at: dropIns, withIntermediateDirectories: true)
@@ -163,5 +151,19 @@ struct InstallTests {
         #expect(lines.filter { $0.hasPrefix("RuntimeDirectory:") } == ["RuntimeDirectory: pinhole", "RuntimeDirectory: systemd/resolve"],
             "\(lines.filter { $0.hasPrefix("RuntimeDirectory") })")
         #expect(lines.contains("RuntimeDirectoryMode: 0755") && lines.contains("RuntimeDirectoryPreserve: no"), "\(lines.filter { $0.hasPrefix("RuntimeDirectory") })")
+    }
+
+    /// Installs with PREFIX=/usr into `destination` and returns a copy of the
+    /// installed unit, beside it, whose ExecStart points into the DESTDIR tree:
+    /// `systemd-analyze verify` checks ExecStart is executable (--root=DESTDIR
+    /// would also want the whole systemd unit tree there).
+    static func installedUnitCopy(in destination: URL) throws -> URL {
+        let installed = try make(["install", "DESTDIR=\(destination.path)", "PREFIX=/usr", "INSTALL_FROM=\(try built())"])
+        guard installed.status == 0 else { throw TestFailure("make install: \(installed.output)") }
+        let unit = try String(contentsOfFile: destination.path + "/usr/lib/systemd/system/pinholed.service", encoding: .utf8)
+        let copy = destination.appendingPathComponent("pinholed.service")
+        try unit.replacingOccurrences(of: "ExecStart=/usr/bin/", with: "ExecStart=\(destination.path)/usr/bin/")
+            .write(to: copy, atomically: true, encoding: .utf8)
+        return copy
     }
 }
