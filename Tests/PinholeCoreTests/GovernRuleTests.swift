@@ -42,10 +42,10 @@ import Testing
     @Test func aCgroupIsDecidedByUnitWithoutAProcessWhenNoProfileLooksAtTheExecutable() {
         let profiles = ProfileSet(profiles: [Self.profile("shop", mode: .enforce, unit: ["app-a.scope"])])
         let rule = GovernRule()
-        #expect(rule.verdict(cgroupPath: "/app-a.scope", unit: "app-a.scope", userUnit: nil, profiles: profiles) == .govern)
-        #expect(rule.verdict(cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles) == .leave)
-        #expect(GovernRule(enforceUnprofiled: true).verdict(
-            cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles) == .govern)
+        #expect(rule.decision(cgroupPath: "/app-a.scope", unit: "app-a.scope", userUnit: nil, profiles: profiles).verdict == .govern)
+        #expect(rule.decision(cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles).verdict == .leave)
+        #expect(GovernRule(enforceUnprofiled: true).decision(
+            cgroupPath: "/app-b.scope", unit: "app-b.scope", userUnit: nil, profiles: profiles).verdict == .govern)
     }
 
     @Test func execsAreLookedAtOnlyWhenAProfileMatchesByExecutableOrUser() {
@@ -69,14 +69,14 @@ import Testing
         ])
         let rule = GovernRule()
         // The user profile can match anything: every cgroup needs a process.
-        #expect(rule.verdict(cgroupPath: "/x.scope", unit: "x.scope", userUnit: nil, profiles: profiles) == .needsProcess)
+        #expect(rule.decision(cgroupPath: "/x.scope", unit: "x.scope", userUnit: nil, profiles: profiles).verdict == .needsProcess)
         let onlyTool = ProfileSet(profiles: [profiles.profiles[1]])
-        #expect(rule.verdict(cgroupPath: "/x.scope", unit: "x.scope", userUnit: nil, profiles: onlyTool) == .leave)
-        #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool) == .needsProcess)
+        #expect(rule.decision(cgroupPath: "/x.scope", unit: "x.scope", userUnit: nil, profiles: onlyTool).verdict == .leave)
+        #expect(rule.decision(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool).verdict == .needsProcess)
         let curl = Self.identity(cgroup: "/tool-1.scope", unit: "tool-1.scope", exe: "/usr/bin/curl")
         let shell = Self.identity(cgroup: "/tool-1.scope", unit: "tool-1.scope", exe: "/bin/sh")
-        #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: curl) == .govern)
-        #expect(rule.verdict(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: shell) == .leave)
+        #expect(rule.decision(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: curl).verdict == .govern)
+        #expect(rule.decision(cgroupPath: "/tool-1.scope", unit: "tool-1.scope", userUnit: nil, profiles: onlyTool, process: shell).verdict == .leave)
     }
 
     @Test func aDecisionCarriesTheNetworkRulesOfTheProfileItSelected() throws {
@@ -108,7 +108,7 @@ import Testing
             Self.profile("catch-all", mode: .learn, unit: ["*.scope"]),
         ])
         let path = "/pinhole.exec/pinhole-shop-42.scope"
-        #expect(GovernRule().verdict(cgroupPath: path, unit: "pinhole-shop-42.scope", userUnit: nil, profiles: profiles) == .govern)
+        #expect(GovernRule().decision(cgroupPath: path, unit: "pinhole-shop-42.scope", userUnit: nil, profiles: profiles).verdict == .govern)
         let selected = profiles.select(for: Self.identity(cgroup: path, unit: "pinhole-shop-42.scope", exe: "/bin/true"))
         #expect(selected.name == "shop")
         // No profile of that name: the ordinary matching.

@@ -40,13 +40,6 @@ public struct GovernRule: Sendable {
         return mode == .enforce || mode == .firstParty || (unprofiled && enforceUnprofiled)
     }
 
-    /// The verdict for the unit cgroup at `cgroupPath` (see `decision`).
-    public func verdict(
-        cgroupPath: String, unit: String?, userUnit: String?, profiles: ProfileSet, process: AppIdentity? = nil
-    ) -> GovernVerdict {
-        decision(cgroupPath: cgroupPath, unit: unit, userUnit: userUnit, profiles: profiles, process: process).verdict
-    }
-
     /// The decision for the unit cgroup at `cgroupPath` (v2 path, leading
     /// slash) whose units are `unit` / `userUnit`, under `profiles`: the
     /// verdict and the network rules of the one profile selected. Without
